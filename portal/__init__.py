@@ -1,0 +1,78 @@
+"""The supplier self-service portal of a city green supply chain programme."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import PROJECT_ROOT, Settings
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Builds the app from the environment plus overrides; touches no network, file or database."""
+    settings = Settings.from_env()
+    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"), instance_path=str(settings.instance_path),
+                instance_relative_config=False)
+    app.config.update(settings.flask_config())
+    app.config.update(config_overrides or {})
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from portal.cli import register_cli
+    from portal.errors import register_error_pages
+
+    register_error_pages(app)
+    register_cli(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from portal import mail
+    from portal.access import enforce_login
+    from portal.auth.models import User
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        ident, _, epoch = user_id.partition(".")
+        if not ident.isdigit() or not epoch.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
+
+    app.before_request(enforce_login)
+    mail.install(db.session)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal import health, i18n
+    from portal.admin.routes import bp as admin_bp
+    from portal.audit.routes import bp as audit_bp
+    from portal.auth.routes import bp as auth_bp
+    from portal.dashboard.routes import bp as dashboard_bp
+    from portal.orgs.routes import bp as orgs_bp
+
+    for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal.templating import register
+
+    register(app)

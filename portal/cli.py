@@ -1,0 +1,56 @@
+"""flask --app portal …: demo data and the first platform admin."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Loads the demo organisations and accounts; running it again changes nothing."""
+    from portal.demo import load_demo
+
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("Demo data is only loaded in demo mode (PORTAL_DEMO=1, never in production).")
+    created = load_demo()
+    db.session.commit()
+    click.echo(f"Demo data ready ({created} new records). Password for every demo account: "
+               f"{current_app.config.get('DEMO_PASSWORD', 'GreenChain-2026')}")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Platform admin", show_default=True)
+@click.password_option(help="Asked for when not given.")
+def create_admin(email, name, password):
+    """Creates a platform admin, or makes an existing account one."""
+    from portal.audit.services import record_event
+    from portal.auth.models import User
+    from portal.auth.passwords import MIN_LENGTH, hash_password
+    from portal.auth.services import user_by_email
+
+    if len(password) < MIN_LENGTH:
+        raise click.ClickException(f"The password needs at least {MIN_LENGTH} characters.")
+    email = email.strip().lower()
+    user = user_by_email(email)
+    if user is None:
+        user = User(email=email, name=name, password_hash=hash_password(password), is_platform_admin=True)
+        db.session.add(user)
+    else:
+        user.is_platform_admin = True
+        user.password_hash = hash_password(password)
+    record_event("user.platform_admin_granted", user, actor=None, summary={"email": email, "via": "cli"})
+    db.session.commit()
+    click.echo(f"{email} is a platform admin.")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

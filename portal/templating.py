@@ -1,0 +1,53 @@
+"""Names and formats the templates share: labels of enums, localised dates, the language switch."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.access import can_manage_members, is_platform_admin
+from portal.i18n import LOCALES, current_locale
+from portal.orgs.districts import district_name
+
+KIND_LABELS = {
+    "supplier": _l("Supplier"),
+    "buyer": _l("Buyer"),
+    "authority": _l("Environmental authority"),
+    "agency": _l("Technical agency"),
+}
+ROLE_LABELS = {"admin": _l("Organisation admin"), "staff": _l("Staff")}
+LOCALE_NAMES = {"zh": "中文", "en": "English"}
+
+
+def org_name(org) -> str:
+    return org.display_name(current_locale()) if org is not None else ""
+
+
+def user_role_label(user) -> str:
+    if user.is_platform_admin:
+        return str(_l("Platform admin"))
+    return f"{KIND_LABELS.get(user.org_kind, '')} · {ROLE_LABELS.get(user.role, '')}"
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(
+        date=lambda value: format_date(value, "long") if value else "",
+        datetime=lambda value: format_datetime(value, "medium") if value else "",
+        district=district_name,
+        org_name=org_name,
+    )
+
+    @app.context_processor
+    def shared():
+        return {
+            "kind_labels": KIND_LABELS,
+            "role_labels": ROLE_LABELS,
+            "locale": current_locale(),
+            "other_locales": [(code, LOCALE_NAMES[code]) for code in LOCALES if code != current_locale()],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "user_role_label": user_role_label,
+            "is_platform_admin": is_platform_admin(current_user),
+            "can_manage_members": can_manage_members,
+        }
