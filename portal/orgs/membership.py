@@ -71,7 +71,7 @@ def request_to_join(org: Organisation, *, name: str, email: str, password: str) 
     record_event("member.join_requested", join_request, actor=None, summary={"email": email})
     for admin in active_admins(org):
         queue_mail(db.session, admin.email, "join_request", admin.locale, organisation=org, join_request=join_request,
-                   link=url_for("orgs.members", _external=True))
+                   link=url_for("orgs.members", org_id=org.id, _external=True))
     return join_request
 
 

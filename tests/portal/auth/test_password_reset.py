@@ -1,0 +1,69 @@
+import re
+from datetime import timedelta
+
+from portal.auth.models import PasswordResetToken
+from portal.database import utcnow
+from portal.extensions import db
+from tests.conftest import PASSWORD, login
+
+
+def _reset_link(outbox):
+    (to, subject, body), = outbox()
+    return to, re.search(r"http://[^\s]+/password/reset/[\w-]+", body).group(0)
+
+
+def test_reset_link_sets_a_new_password_once(client, make, outbox):
+    user = make.user(make.org())
+    response = client.post("/password/forgot", data={"email": user.email})
+    assert response.status_code == 302
+    to, link = _reset_link(outbox)
+    assert to == user.email
+    path = link.split("localhost", 1)[1]
+    assert client.get(path).status_code == 200
+    done = client.post(path, data={"password": "A-new-password-1", "confirm": "A-new-password-1"})
+    assert done.status_code == 302
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    login(client, user, "A-new-password-1")
+    client.post("/logout")
+    assert client.get(path).status_code == 410  # single use
+
+
+def test_unknown_email_gets_the_same_answer_and_no_mail(client, outbox):
+    response = client.post("/password/forgot", data={"email": "nobody@example.com"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert outbox() == []
+
+
+def test_expired_link_is_refused(client, make, outbox, app):
+    user = make.user(make.org())
+    client.post("/password/forgot", data={"email": user.email})
+    _, link = _reset_link(outbox)
+    token = db.session.scalars(db.select(PasswordResetToken)).one()
+    token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(link.split("localhost", 1)[1]).status_code == 410
+
+
+def test_mismatched_passwords_keep_the_form(client, make, outbox):
+    user = make.user(make.org())
+    client.post("/password/forgot", data={"email": user.email})
+    _, link = _reset_link(outbox)
+    response = client.post(link.split("localhost", 1)[1], data={"password": "A-new-password-1", "confirm": "other"})
+    assert response.status_code == 422
+    assert "field-error" in response.get_data(as_text=True)
+
+
+def test_resetting_the_password_signs_out_other_sessions(app, make, outbox):
+    user = make.user(make.org())
+    other_device = app.test_client()
+    login(other_device, user)
+    client = app.test_client()
+    client.post("/password/forgot", data={"email": user.email})
+    _, link = _reset_link(outbox)
+    client.post(link.split("localhost", 1)[1], data={"password": "A-new-password-1", "confirm": "A-new-password-1"})
+    assert other_device.get("/dashboard").status_code == 302
+
+
+def test_passwords_are_stored_as_argon2id_hashes(make):
+    user = make.user(make.org())
+    assert user.password_hash.startswith("$argon2id$")

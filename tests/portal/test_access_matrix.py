@@ -1,0 +1,129 @@
+"""Every route against every role, compared with the table below; and every object route with another
+organisation's ids. A new route fails test_every_route_is_in_the_table until it is given a row."""
+
+import re
+
+import pytest
+
+from portal.extensions import db
+from portal.orgs.models import Invitation, JoinRequest
+from tests.conftest import PASSWORD, login
+
+ROLES = ("anonymous", "supplier_admin", "supplier_staff", "buyer", "reviewer", "authority", "platform_admin")
+SIGNED_IN = set(ROLES) - {"anonymous"}
+EVERYONE = set(ROLES)
+ADMINS = {"supplier_admin", "buyer", "reviewer", "authority", "platform_admin"}  # org admins + platform admin
+PLATFORM = {"platform_admin"}
+
+# endpoint: (method, roles that may use it). Other signed-in roles get 403 (role pages) or 404 (objects).
+EXPECTED = {
+    "dashboard.landing": ("GET", EVERYONE),
+    "dashboard.home": ("GET", SIGNED_IN),
+    "health.healthz": ("GET", EVERYONE),
+    "auth.login": ("GET", EVERYONE),
+    "auth.logout": ("POST", SIGNED_IN),
+    "auth.forgot_password": ("GET", EVERYONE),
+    "auth.reset_password": ("GET", EVERYONE),
+    "i18n.switch_language": ("POST", EVERYONE),
+    "orgs.register": ("GET", EVERYONE),
+    "orgs.accept_invitation": ("GET", EVERYONE),
+    "orgs.profile": ("GET", SIGNED_IN),
+    "orgs.edit_profile": ("GET", ADMINS),
+    "orgs.members": ("GET", SIGNED_IN),
+    "orgs.invite": ("POST", ADMINS),
+    "orgs.revoke_invitation": ("POST", ADMINS),
+    "orgs.change_role": ("POST", ADMINS),
+    "orgs.set_active": ("POST", ADMINS),
+    "orgs.decide_join_request": ("POST", ADMINS),
+    "admin.organisations": ("GET", PLATFORM),
+    "admin.organisation": ("GET", PLATFORM),
+    "admin.new_organisation": ("GET", PLATFORM),
+    "admin.users": ("GET", PLATFORM),
+    "audit.events": ("GET", PLATFORM),
+}
+# Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
+TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
+
+
+@pytest.fixture
+def world(app, make):
+    """One organisation per role, each with its own objects, plus a second supplier to be foreign."""
+    supplier = make.org("supplier")
+    orgs = {"supplier_admin": supplier, "supplier_staff": supplier, "buyer": make.org("buyer"),
+            "reviewer": make.org("agency"), "authority": make.org("authority")}
+    users = {"supplier_admin": make.user(supplier), "supplier_staff": make.user(supplier, role="staff"),
+             "buyer": make.user(orgs["buyer"]), "reviewer": make.user(orgs["reviewer"]),
+             "authority": make.user(orgs["authority"]), "platform_admin": make.user(None)}
+    foreign = make.org("supplier")
+    make.user(foreign)
+    return {"orgs": orgs, "users": users, "foreign": foreign}
+
+
+def _objects_of(org, make):
+    member = make.user(org, role="staff")
+    invitation = Invitation(organisation_id=org.id, email=f"inv{org.id}@example.com", role="staff",
+                            token_hash=f"{org.id:064d}", expires_at=member.created_at)
+    join_request = JoinRequest(organisation_id=org.id, email=f"join{org.id}@example.com", name="x",
+                               password_hash="x")
+    db.session.add_all([invitation, join_request])
+    db.session.commit()
+    return {"org_id": org.id, "user_id": member.id, "invitation_id": invitation.id,
+            "request_id": join_request.id, "token": "not-a-real-token"}
+
+
+def _url(app, endpoint, values):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    path = rule.rule
+    for name in rule.arguments:
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path)
+    return path
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, make, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, world["users"][role], PASSWORD)
+    own_org = world["orgs"].get(role) or world["orgs"]["supplier_admin"]
+    values = _objects_of(own_org, make)
+    problems = []
+    for endpoint, (method, allowed) in sorted(EXPECTED.items()):
+        if endpoint == "auth.logout":
+            continue  # would end this role's session; covered in test_login
+        path = _url(app, endpoint, values)
+        if method == "POST" and role in allowed:
+            continue  # allowed POSTs change state; their own tests cover them
+        response = client.open(path, method=method, data={})
+        status = response.status_code
+        if role in allowed:
+            ok = status == 410 if endpoint in TOKEN_ROUTES else status in (200, 302)
+            if endpoint == "orgs.register" and role != "anonymous":
+                ok = status == 200
+        elif role == "anonymous":
+            ok = status == 302 and "/login" in response.headers["Location"]
+        else:
+            ok = status in (403, 404)
+        if not ok:
+            problems.append(f"{method} {path} ({endpoint}) as {role}: {status}")
+    assert problems == []
+
+
+def test_another_organisations_ids_answer_404(app, make, world):
+    """Every route with an object id, opened by a supplier admin with the ids of another supplier."""
+    client = app.test_client()
+    login(client, world["users"]["supplier_admin"], PASSWORD)
+    foreign = _objects_of(world["foreign"], make)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not any(arg.endswith("_id") for arg in rule.arguments) or rule.endpoint.startswith("admin."):
+            continue
+        method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+        response = client.open(_url(app, rule.endpoint, foreign), method=method, data={})
+        assert response.status_code == 404, f"{rule.endpoint}: {response.status_code}"
+        checked += 1
+    assert checked >= 8
