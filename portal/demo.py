@@ -33,8 +33,8 @@ ORGANISATIONS = [
      "440311", "C3360"),
     ("authority", OrgKind.AUTHORITY, 5, "深圳市生态环境局（演示）", "Shenzhen Ecology and Environment Bureau (demo)",
      "440304", None),
-    ("agency", OrgKind.AGENCY, 6, "深圳市生态环境技术审查中心（演示）", "Shenzhen Environmental Technical Review Centre (demo)",
-     "440304", None),
+    ("agency", OrgKind.AGENCY, 6, "深圳市生态环境技术审查中心（演示）",
+     "Shenzhen Environmental Technical Review Centre (demo)", "440304", None),
 ]
 
 USERS = [

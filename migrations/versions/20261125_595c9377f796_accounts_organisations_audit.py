@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-25 17:28:01.399488
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.database
-
 
 # revision identifiers, used by Alembic.
 revision = '595c9377f796'

@@ -7,8 +7,14 @@ from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.orgs import membership, services
-from portal.orgs.forms import AcceptInvitationForm, ConfirmForm, InviteForm, MemberRoleForm, ProfileForm, \
-    RegistrationForm
+from portal.orgs.forms import (
+    AcceptInvitationForm,
+    ConfirmForm,
+    InviteForm,
+    MemberRoleForm,
+    ProfileForm,
+    RegistrationForm,
+)
 from portal.orgs.models import Invitation, JoinRequest, Organisation
 
 bp = Blueprint("orgs", __name__)

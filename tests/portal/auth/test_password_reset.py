@@ -8,7 +8,7 @@ from tests.conftest import PASSWORD, login
 
 
 def _reset_link(outbox):
-    (to, subject, body), = outbox()
+    (to, _subject, body), = outbox()
     return to, re.search(r"http://[^\s]+/password/reset/[\w-]+", body).group(0)
 
 

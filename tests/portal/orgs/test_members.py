@@ -15,7 +15,7 @@ def test_admin_invites_a_colleague_who_joins_through_the_link(app, make, outbox)
     login(client, admin)
     assert client.post(f"/organisations/{org.id}/invitations",
                        data={"email": "colleague@example.com", "role": "staff"}).status_code == 302
-    (to, subject, body), = outbox()
+    (to, _subject, body), = outbox()
     assert to == "colleague@example.com"
     path = re.search(r"/invitation/[\w-]+", body).group(0)
     newcomer = app.test_client()
