@@ -6,6 +6,8 @@ from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import db
+
 
 class ServiceError(Exception):
     """A rule of the domain said no; `field` names the form field the message belongs beside."""
@@ -45,6 +47,8 @@ ERROR_TEXTS = {
 
 def render_error(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) and error.code in ERROR_TEXTS else 500
+    if code == 500:
+        db.session.rollback()  # whatever the failed request had half-done is not kept
     title, text = ERROR_TEXTS[code]
     mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     return render_template("errors/error.html", code=code, title=title, text=text % {"mb": mb},

@@ -14,7 +14,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
 
 def _extracted() -> dict[str, str]:
-    method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").read_text())
+    with open(ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
     messages = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords={"_": None, "gettext": None, "_l": None,
