@@ -73,3 +73,11 @@ def test_stream_without_a_model_yields_the_text_then_the_answer(assistant: guida
     parts = list(assistant.stream("危废联单要保存几年？"))
     assert isinstance(parts[-1], guidance.Answer)
     assert parts[:-1] == [parts[-1].text]
+
+
+def test_sentences_split_at_chinese_and_english_ends_but_not_after_abbreviations():
+    from guidance.answer import split_sentences
+
+    text = "第一句。第二句；\n- 列表项！\n| a | b |\n|---|---|\nThe letter, e.g. P. Art. 37 applies."
+    expected = ["第一句。", "第二句；", "列表项！", "| a | b |", "The letter, e.g. P.", "Art. 37 applies."]
+    assert split_sentences(text) == expected

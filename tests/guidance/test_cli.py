@@ -72,3 +72,24 @@ def test_module_runs_as_a_program_with_the_bundled_corpus_by_default(tmp_path: P
     assert result.returncode == 0, result.stderr
     assert "citations" in json.loads(result.stdout)
     assert (tmp_path / "bundled" / "manifest.json").is_file()
+
+
+def test_default_index_directory_is_keyed_by_the_corpus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from guidance.cli import default_index_dir
+
+    monkeypatch.delenv("GUIDANCE_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    directory = default_index_dir()
+    assert directory.parent == tmp_path / "greenchain-guidance" and len(directory.name) == 16
+    monkeypatch.setenv("GUIDANCE_INDEX_DIR", str(tmp_path / "pinned"))
+    assert default_index_dir() == tmp_path / "pinned"
+
+
+def test_settings_read_the_environment():
+    from guidance import Settings
+
+    settings = Settings.from_env({"GUIDANCE_LLM_BASE_URL": "http://llm/v1", "GUIDANCE_LLM_MODEL": "m",
+                                  "GUIDANCE_LLM_API_KEY": "k", "GUIDANCE_LLM_TIMEOUT": "3.5"})
+    assert (settings.llm_base_url, settings.llm_model, settings.llm_timeout) == ("http://llm/v1", "m", 3.5)
+    assert "llm_api_key" not in repr(settings)  # keys never end up in logs
+    assert Settings.from_env({}).llm_base_url is None

@@ -58,3 +58,11 @@ def test_short_follow_up_is_read_with_the_previous_question(assistant: guidance.
     assert follow_up.citations[0].doc_id == "hazardous-waste"
     alone = assistant.ask("英文版呢？")
     assert not alone.grounded
+
+
+def test_short_english_follow_up_is_read_with_the_previous_question(assistant: guidance.Assistant):
+    history = [("How long must the generator keep a hazardous waste manifest?", "5 years [1]")]
+    answer = assistant.ask("And the receiver?", history=history)
+    assert answer.grounded and answer.citations[0].doc_id == "hazardous-waste"
+    long_question = "What is the penalty for not submitting the execution report on time?"
+    assert assistant.searcher.analyse(long_question, history=history).text == long_question
