@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 INSTANCE ?= instance
 export PORTAL_INSTANCE_PATH ?= $(abspath $(INSTANCE))
-GUIDANCE_INDEX := $(PORTAL_INSTANCE_PATH)/guidance-index
 
 .PHONY: run setup test lint bench translations system-deps clean
 
@@ -16,7 +15,8 @@ setup: $(STAMP) translations
 	@mkdir -p $(PORTAL_INSTANCE_PATH)
 	PORTAL_ENV=development $(PY) -m flask --app portal db upgrade
 	PORTAL_ENV=development $(PY) -m flask --app portal demo load
-	$(PY) -m guidance index guidance/corpus --out $(GUIDANCE_INDEX)
+	PORTAL_ENV=development $(PY) -m flask --app portal guidance seed
+	PORTAL_ENV=development $(PY) -m flask --app portal guidance rebuild
 
 test: $(STAMP) translations system-deps
 	bash scripts/run-tests

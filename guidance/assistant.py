@@ -17,6 +17,13 @@ from guidance.tokenizer import contains_cjk, get_analyser
 from guidance.types import Answer, Citation, DocumentInfo, QuestionError
 
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*[\s、.．]*")
+_CLAUSE_END = re.compile(r"(?<=[。？！?!；;])|(?<=\.)\s+")
+
+
+def _clauses(text: str) -> list[str]:
+    """The whole question first, then each of its sentences when it has more than one."""
+    parts = [p.strip() for p in _CLAUSE_END.split(text) if p and p.strip()]
+    return [text] + (parts if len(parts) > 1 else [])
 
 
 def check_question(question: str) -> str:
@@ -48,9 +55,16 @@ class Assistant:
         self, question: str, k: int, history: list[tuple[str, str]] | None, context: str | None
     ) -> tuple[AnalysedQuery, list[Hit], Support]:
         text = check_question(question)
-        query = self.searcher.analyse(text, context=context, history=history)
-        hits = self.searcher.search(query, max(k, 1))
-        return query, hits, measure_support(self.analyser, self.store, query, hits)
+        best: tuple[AnalysedQuery, list[Hit], Support] | None = None
+        # A question of several sentences is answered by the one the guidelines cover best, so an off-topic
+        # or injected sentence beside a real question neither drowns it nor changes the answer.
+        for part in _clauses(text):
+            query = self.searcher.analyse(part, context=context, history=history)
+            hits = self.searcher.search(query, max(k, 1))
+            found = (query, hits, measure_support(self.analyser, self.store, query, hits))
+            if best is None or found[2].best > best[2].best:
+                best = found
+        return best
 
     def _secrets(self) -> list[str]:
         s = self.settings

@@ -63,12 +63,15 @@ def _bind_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal import health, i18n
     from portal.admin.routes import bp as admin_bp
+    from portal.assistant.admin_routes import bp as guideline_admin_bp
+    from portal.assistant.routes import bp as assistant_bp
     from portal.audit.routes import bp as audit_bp
     from portal.auth.routes import bp as auth_bp
     from portal.dashboard.routes import bp as dashboard_bp
     from portal.orgs.routes import bp as orgs_bp
 
-    for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp):
+    for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
+                      guideline_admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -83,7 +83,7 @@ def owned_or_404(model, object_id: int, *, within=None):
     if within is not None:
         stmt = stmt.where(model.owner_clause(within.id))
     if not is_platform_admin(current_user):
-        stmt = stmt.where(model.owner_clause(current_user.organisation_id))
+        stmt = stmt.where(model.visible_to(current_user))
     found = db.session.scalars(stmt).first()
     if found is None:
         abort(404)

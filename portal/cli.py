@@ -10,6 +10,31 @@ from portal.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
 users_cli = AppGroup("users", help="Accounts.")
+guidance_cli = AppGroup("guidance", help="The guideline documents and the assistant's index.")
+
+
+@guidance_cli.command("seed")
+def guidance_seed():
+    """Copies the guideline documents shipped with the portal into the instance (keeps admins' changes)."""
+    from portal.assistant.documents import seed_bundled
+
+    changed = seed_bundled()
+    db.session.commit()
+    click.echo(f"{changed} guideline documents copied in.")
+
+
+@guidance_cli.command("rebuild")
+def guidance_rebuild():
+    """Rebuilds the guideline index now, in the foreground, showing progress."""
+    from portal.assistant import rebuild
+
+    build = rebuild.start_rebuild(actor=None)
+    db.session.commit()
+    rebuild.run_build(current_app._get_current_object(), build.id)
+    db.session.refresh(build)
+    click.echo(f"{build.status}: {build.message}")
+    if build.status != "done":
+        raise click.ClickException("the index was not rebuilt; the previous one stays in use")
 
 
 @demo_cli.command("load")
@@ -54,3 +79,4 @@ def create_admin(email, name, password):
 def register_cli(app) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(guidance_cli)

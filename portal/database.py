@@ -46,8 +46,13 @@ class Base(DeclarativeBase):
 
 
 class OrgOwned:
-    """Rows that belong to one organisation; owned_or_404 scopes lookups with owner_clause."""
+    """Rows that belong to one organisation; owned_or_404 scopes lookups with visible_to."""
 
     @classmethod
     def owner_clause(cls, organisation_id: int):
         return cls.organisation_id == organisation_id
+
+    @classmethod
+    def visible_to(cls, user):
+        """The rows `user` may open (platform admins are not scoped at all); a model may narrow it further."""
+        return cls.owner_clause(user.organisation_id)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import can_manage_members, is_platform_admin
+from portal.assistant.display import cite_links
 from portal.i18n import LOCALES, current_locale
 from portal.orgs.districts import district_name
 
@@ -31,12 +32,22 @@ def user_role_label(user) -> str:
     return f"{KIND_LABELS.get(user.org_kind, '')} · {ROLE_LABELS.get(user.role, '')}"
 
 
+def assistant_suggestions(context: str | None) -> list[str]:
+    from portal.assistant.engine import AssistantUnavailable, get_assistant
+
+    try:
+        return get_assistant().suggest(context or "", n=3)
+    except AssistantUnavailable:
+        return []
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "long") if value else "",
         datetime=lambda value: format_datetime(value, "medium") if value else "",
         district=district_name,
         org_name=org_name,
+        cite_links=cite_links,
     )
 
     @app.context_processor
@@ -50,4 +61,5 @@ def register(app) -> None:
             "user_role_label": user_role_label,
             "is_platform_admin": is_platform_admin(current_user),
             "can_manage_members": can_manage_members,
+            "assistant_suggestions": assistant_suggestions,
         }

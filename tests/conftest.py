@@ -51,6 +51,9 @@ def make_app(**overrides):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "RATELIMIT_ENABLED": True,
+        "GUIDANCE_INDEX_DIR": str(_TMP / "guidance-index"),
+        "GUIDANCE_DOCUMENTS_DIR": str(_TMP / "guidance-documents"),
+        "GUIDANCE_REBUILD_INLINE": True,
     }
     config.update(overrides)
     return create_app(config)
@@ -60,10 +63,14 @@ def make_app(**overrides):
 def app():
     from flask_migrate import upgrade
 
+    import guidance
+
     reset_schema(database_url())
     application = make_app()
     with application.app_context():
         upgrade()
+    # Built once per run from the bundled corpus; tests that rebuild it restore it (see restore_index).
+    guidance.build_index([guidance.config.BUNDLED_CORPUS_DIR], application.config["GUIDANCE_INDEX_DIR"])
     return application
 
 

@@ -29,7 +29,7 @@ def _in(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({values})"
 
 
-class Organisation(db.Model):
+class Organisation(OrgOwned, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (CheckConstraint(_in("kind", OrgKind), name="kind"),)
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
 from portal.orgs.models import Invitation, JoinRequest
 from tests.conftest import PASSWORD, login
@@ -40,6 +41,19 @@ EXPECTED = {
     "admin.new_organisation": ("GET", PLATFORM),
     "admin.users": ("GET", PLATFORM),
     "audit.events": ("GET", PLATFORM),
+    "assistant.page": ("GET", SIGNED_IN),
+    "assistant.ask": ("POST", SIGNED_IN),
+    "assistant.feedback": ("POST", SIGNED_IN),
+    "assistant.ask_expert": ("POST", SIGNED_IN),
+    "assistant.guidelines": ("GET", SIGNED_IN),
+    "assistant.reader": ("GET", SIGNED_IN),
+    "guideline_admin.index": ("GET", PLATFORM),
+    "guideline_admin.upload": ("POST", PLATFORM),
+    "guideline_admin.replace": ("POST", PLATFORM),
+    "guideline_admin.delete": ("POST", PLATFORM),
+    "guideline_admin.start_rebuild": ("POST", PLATFORM),
+    "guideline_admin.build_progress": ("GET", PLATFORM),
+    "guideline_admin.questions": ("GET", {"platform_admin", "reviewer"}),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
 TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
@@ -65,10 +79,15 @@ def _objects_of(org, make):
                             token_hash=f"{org.id:064d}", expires_at=member.created_at)
     join_request = JoinRequest(organisation_id=org.id, email=f"join{org.id}@example.com", name="x",
                                password_hash="x")
-    db.session.add_all([invitation, join_request])
+    message = AssistantMessage(user_id=member.id, organisation_id=org.id, question="q", answer="a", grounded=True,
+                               mode="extractive", lang="zh")
+    document = GuidelineFile(filename=f"doc-{org.id}.zh.md", size=1, sha256="0" * 64)
+    build = IndexBuild(status="done")
+    db.session.add_all([invitation, join_request, message, document, build])
     db.session.commit()
     return {"org_id": org.id, "user_id": member.id, "invitation_id": invitation.id,
-            "request_id": join_request.id, "token": "not-a-real-token"}
+            "request_id": join_request.id, "token": "not-a-real-token", "message_id": message.id,
+            "file_id": document.id, "build_id": build.id, "doc_id": "hazardous-waste", "lang": "zh"}
 
 
 def _url(app, endpoint, values):
@@ -120,7 +139,9 @@ def test_another_organisations_ids_answer_404(app, make, world):
     foreign = _objects_of(world["foreign"], make)
     checked = 0
     for rule in app.url_map.iter_rules():
-        if not any(arg.endswith("_id") for arg in rule.arguments) or rule.endpoint.startswith("admin."):
+        # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
+        if not any(arg.endswith("_id") and arg != "doc_id" for arg in rule.arguments) or \
+                rule.endpoint.startswith(("admin.", "guideline_admin.")):
             continue
         method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
         response = client.open(_url(app, rule.endpoint, foreign), method=method, data={})
