@@ -14,11 +14,11 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-import guidance
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import guidance
 from portal.assistant.models import GuidelineFile
 from portal.audit.services import record_event
 from portal.errors import ServiceError

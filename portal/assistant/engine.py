@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import guidance
 from flask import current_app
+
+import guidance
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[int, guidance.Assistant]] = {}

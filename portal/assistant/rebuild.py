@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import guidance
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import guidance
 from portal.assistant import engine
 from portal.assistant.documents import documents_dir
 from portal.assistant.models import IndexBuild

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import guidance
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import guidance
 from portal.assistant.engine import get_assistant
 from portal.assistant.models import AssistantMessage
 from portal.audit.services import record_event
