@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import can_manage_members, is_platform_admin
-from portal.assistant.display import cite_links
+from portal.assistant.display import cite_links, render_markdown
 from portal.i18n import LOCALES, current_locale
 from portal.orgs.districts import district_name
 
@@ -48,6 +48,7 @@ def register(app) -> None:
         district=district_name,
         org_name=org_name,
         cite_links=cite_links,
+        markdown=render_markdown,
     )
 
     @app.context_processor

@@ -1,6 +1,8 @@
 """The assistant page, the guideline reader, and feedback on answers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,13 +19,14 @@ bp = Blueprint("assistant", __name__)
 
 def _page(form, status=200):
     try:
-        suggestions = get_assistant().suggest(form.context.data or _("green supply chain programme"), n=4)
+        # Suggestions follow the form section the user came from; the bare page has none to guess from.
+        suggestions = get_assistant().suggest(form.context.data, n=4) if form.context.data else []
         available = True
     except AssistantUnavailable:
         suggestions, available = [], False
     return render_template("assistant/page.html", form=form, messages=services.conversation(current_user),
                            suggestions=suggestions, available=available, feedback_form=FeedbackForm(),
-                           expert_form=ExpertForm()), status
+                           expert_form=ExpertForm(), streaming=llm_configured()), status
 
 
 @bp.get("/assistant")
@@ -41,6 +44,8 @@ def ask():
     form = AskForm()
     if not form.validate():
         return _page(form, 422)
+    if request.accept_mimetypes.best == STREAM_TYPE:
+        return _stream_answer(form)
     try:
         message = services.ask(current_user, form.question.data, context=form.context.data)
         db.session.commit()
@@ -52,6 +57,30 @@ def ask():
         form.form_errors.append(_("The guideline index is not built yet. Please try again in a few minutes."))
         return _page(form, 503)
     return redirect(url_for("assistant.page", context=form.context.data or None, _anchor=f"m{message.id}"))
+
+
+STREAM_TYPE = "application/x-ndjson"
+
+
+def _stream_answer(form):
+    """The answer as the model writes it, one JSON object per line: {"delta"} chunks, then {"done", "url"}
+    with the page that shows the recorded answer and its citations (or {"error"})."""
+
+    def events():
+        try:
+            for part in services.ask_streaming(current_user, form.question.data, context=form.context.data):
+                if isinstance(part, AssistantMessage):
+                    db.session.commit()
+                    url = url_for("assistant.page", context=form.context.data or None, _anchor=f"m{part.id}")
+                    yield json.dumps({"done": True, "url": url}) + "\n"
+                else:
+                    yield json.dumps({"delta": part}, ensure_ascii=False) + "\n"
+        except (ServiceError, AssistantUnavailable) as err:
+            db.session.rollback()
+            yield json.dumps({"error": str(getattr(err, "message", err))}, ensure_ascii=False) + "\n"
+
+    return Response(stream_with_context(events()), mimetype=STREAM_TYPE,
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @bp.post("/assistant/messages/<int:message_id>/feedback")

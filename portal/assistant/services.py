@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from collections.abc import Iterator
+
 import guidance
 from portal.assistant.engine import get_assistant
 from portal.assistant.models import AssistantMessage
@@ -25,12 +27,11 @@ def conversation(user: User, limit: int = 50) -> list[AssistantMessage]:
     return list(reversed(list(newest)))
 
 
-def ask(user: User, question: str, *, context: str | None = None) -> AssistantMessage:
-    history = [(m.question, m.answer) for m in conversation(user, HISTORY_TURNS)]
-    try:
-        answer = get_assistant().ask(question, k=4, history=history, context=context or None)
-    except guidance.QuestionError as err:
-        raise ServiceError(str(err), field="question", code="question") from err
+def _history(user: User) -> list[tuple[str, str]]:
+    return [(m.question, m.answer) for m in conversation(user, HISTORY_TURNS)]
+
+
+def _record(user: User, question: str, context: str | None, answer: guidance.Answer) -> AssistantMessage:
     message = AssistantMessage(
         user_id=user.id, organisation_id=user.organisation_id, question=question.strip(), context=context or None,
         answer=answer.text, grounded=answer.grounded, mode=answer.mode, lang=answer.lang, support=answer.support,
@@ -39,6 +40,28 @@ def ask(user: User, question: str, *, context: str | None = None) -> AssistantMe
                     "lang": c.lang, "score": c.score} for c in answer.citations])
     db.session.add(message)
     return message
+
+
+def ask(user: User, question: str, *, context: str | None = None) -> AssistantMessage:
+    try:
+        answer = get_assistant().ask(question, k=4, history=_history(user), context=context or None)
+    except guidance.QuestionError as err:
+        raise ServiceError(str(err), field="question", code="question") from err
+    return _record(user, question, context, answer)
+
+
+def ask_streaming(user: User, question: str, *, context: str | None = None) -> Iterator[str | AssistantMessage]:
+    """Yields the answer's text as the model writes it, then the recorded message (whose text is the one to
+    keep: when the model's answer is rejected at the end, it is the extractive answer)."""
+    try:
+        parts = get_assistant().stream(question, k=4, history=_history(user), context=context or None)
+        for part in parts:
+            if isinstance(part, guidance.Answer):
+                yield _record(user, question, context, part)
+            else:
+                yield part
+    except guidance.QuestionError as err:
+        raise ServiceError(str(err), field="question", code="question") from err
 
 
 def rate(message: AssistantMessage, rating: int, comment: str | None, *, actor: User) -> None:

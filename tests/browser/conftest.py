@@ -77,4 +77,5 @@ def shot():
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    take.folder = ARTIFACTS
     return take

@@ -29,7 +29,8 @@ def test_answer_has_numbered_citations_that_open_the_highlighted_passage(supplie
     assert "HW17" in answer and 'class="cite">[1]</a>' in answer
     link = re.search(r'href="(/guidelines/hazardous-waste/zh\?chunk=[^"#]+)', answer).group(1).replace("&amp;", "&")
     reader = supplier_client.get(link).get_data(as_text=True)
-    assert "<mark>" in reader and "HW17" in reader[reader.index("<mark>"):]
+    highlighted = reader[reader.index('class="passage highlighted"'):]
+    assert "HW17" in highlighted[:highlighted.index("</div>")]
 
 
 def test_question_outside_the_guidelines_is_refused_and_can_go_to_an_expert(app, make, supplier_client, outbox):
@@ -127,3 +128,18 @@ def test_instructions_hidden_in_a_question_do_not_leak_settings_or_drop_citation
     message = db.session.scalars(db.select(AssistantMessage)).one()
     assert "sk-secret-test-key" not in message.answer
     assert message.citations
+
+
+def test_with_a_chat_model_the_answer_streams_then_points_at_the_recorded_message(supplier_client, chat_model):
+    import json
+
+    chat_model(FakeListChatModel(responses=["电镀污泥属于HW17类危险废物，应交给持有相应许可证的单位处置。[1]"]))
+    response = supplier_client.post("/assistant/ask", data={"question": "电镀污泥该交给什么单位处理"},
+                                    headers={"Accept": "application/x-ndjson"})
+    assert response.mimetype == "application/x-ndjson"
+    events = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    deltas = [e["delta"] for e in events if "delta" in e]
+    assert len(deltas) > 1 and "".join(deltas).startswith("电镀污泥属于HW17")
+    message = db.session.scalars(db.select(AssistantMessage)).one()
+    assert events[-1] == {"done": True, "url": f"/assistant#m{message.id}"}
+    assert message.mode == "llm" and message.citations
