@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-
-from collections.abc import Iterator
 
 import guidance
 from portal.assistant.engine import get_assistant

@@ -50,8 +50,9 @@ def test_admin_uploads_a_document_and_watches_the_rebuild(page, app, live_server
     page.goto(f"{live_server}/admin/guidelines")
     assert axe(page) == []
     doc = tmp_path / "pilot-note.zh.md"
-    doc.write_text("---\ndoc_id: pilot-note\ntitle: 试点说明\nlang: zh\neffective: 2026-11-01\n---\n\n# 试点说明\n\n"
-                   "## 1 范围\n\n试点说明适用于演示供应商，编号 PN-2026-3。\n\n依据：本平台试点说明\n", encoding="utf-8")
+    doc.write_text("---\ndoc_id: pilot-note\ntitle: 试点说明\nlang: zh\neffective: 2026-11-01\n---\n\n"
+                   "# 试点说明\n\n## 1 范围\n\n试点说明适用于演示供应商，编号 PN-2026-3。\n\n依据：本平台试点说明\n",
+                   encoding="utf-8")
     page.locator("#file").set_input_files(str(doc))
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("文档已上传")
