@@ -96,6 +96,7 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "zh",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "portal" / "translations"),
+            "UPLOAD_DIR": str(self.instance_path / "uploads"),
             "GUIDANCE_INDEX_DIR": str(self.instance_path / "guidance-index"),
             "GUIDANCE_DOCUMENTS_DIR": str(self.instance_path / "guidance" / "documents"),
             "PASSWORD_RESET_HOURS": 2,

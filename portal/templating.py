@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from portal.access import can_manage_members, is_platform_admin
+from portal.access import can_manage_members, is_platform_admin, is_supplier
 from portal.assistant.display import cite_links, render_markdown
 from portal.i18n import LOCALES, current_locale
-from portal.orgs.districts import district_name
+from portal.orgs.districts import district_choices, district_name
+from portal.reports import units
+from portal.reports.workflow import is_reviewer
+from portal.sites.forms import PERMIT_CATEGORIES
 
 KIND_LABELS = {
     "supplier": _l("Supplier"),
@@ -20,6 +24,45 @@ KIND_LABELS = {
 }
 ROLE_LABELS = {"admin": _l("Organisation admin"), "staff": _l("Staff")}
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
+
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned"),
+    "accepted": _l("Accepted"),
+}
+ENERGY_LABELS = {
+    "electricity": _l("Grid electricity"),
+    "natural_gas": _l("Natural gas"),
+    "diesel": _l("Diesel"),
+    "gasoline": _l("Gasoline"),
+    "coal": _l("Coal"),
+    "lpg": _l("LPG"),
+    "purchased_heat": _l("Purchased steam or heat"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def status_badge(status: str) -> Markup:
+    """A status as words in a badge: its colour only repeats what the words say."""
+    return Markup('<span class="badge status-{0}">{1}</span>').format(status, status_label(status))
+
+
+def unit_label(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        return units.label(code, current_locale())
+    except units.UnitError:
+        return code
+
+
+def number(value) -> str:
+    return format_decimal(value) if value is not None else "—"
 
 
 def org_name(org) -> str:
@@ -36,7 +79,7 @@ def assistant_suggestions(context: str | None) -> list[str]:
     from portal.assistant.engine import AssistantUnavailable, get_assistant
 
     try:
-        return get_assistant().suggest(context or "", n=3)
+        return get_assistant().suggest(str(context or ""), n=3)
     except AssistantUnavailable:
         return []
 
@@ -48,6 +91,7 @@ def register(app) -> None:
         district=district_name,
         org_name=org_name,
         cite_links=cite_links,
+        number=number,
         markdown=render_markdown,
     )
 
@@ -63,4 +107,12 @@ def register(app) -> None:
             "is_platform_admin": is_platform_admin(current_user),
             "can_manage_members": can_manage_members,
             "assistant_suggestions": assistant_suggestions,
+            "status_badge": status_badge,
+            "status_label": status_label,
+            "unit_label": unit_label,
+            "energy_label": lambda code: str(ENERGY_LABELS.get(code, code)),
+            "permit_labels": dict(PERMIT_CATEGORIES),
+            "district_choices": district_choices,
+            "is_supplier": is_supplier(current_user),
+            "is_reviewer": is_reviewer(current_user),
         }

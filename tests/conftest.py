@@ -54,6 +54,7 @@ def make_app(**overrides):
         "GUIDANCE_INDEX_DIR": str(_TMP / "guidance-index"),
         "GUIDANCE_DOCUMENTS_DIR": str(_TMP / "guidance-documents"),
         "GUIDANCE_REBUILD_INLINE": True,
+        "UPLOAD_DIR": str(_TMP / "uploads"),
     }
     config.update(overrides)
     return create_app(config)

@@ -1,0 +1,60 @@
+"""The technical agency's side: a queue of submitted reports and the review page with per-field comments."""
+
+from datetime import timedelta
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.access import owned_or_404, require, requires
+from portal.database import utcnow
+from portal.orgs.models import Organisation
+from portal.pagination import paginate
+from portal.reports import derived, services, workflow
+from portal.reports.forms import DecisionForm
+from portal.reports.models import AnnualReport
+from portal.reports.schema import SECTIONS
+from portal.reports.values import refs
+from portal.sites.models import Site
+
+bp = Blueprint("review", __name__)
+QUEUE_STATUSES = ("submitted", "returned", "accepted")
+
+
+@bp.get("/review/reports")
+@requires(workflow.is_reviewer)
+def queue():
+    filters = {key: (request.args.get(key) or "").strip() for key in ("status", "district", "industry", "min_days")}
+    status = filters["status"] if filters["status"] in QUEUE_STATUSES else "submitted"
+    stmt = (select(AnnualReport).join(Site, AnnualReport.site_id == Site.id)
+            .join(Organisation, AnnualReport.organisation_id == Organisation.id)
+            .where(AnnualReport.status == status)
+            .options(joinedload(AnnualReport.site).joinedload(Site.organisation))
+            .order_by(AnnualReport.submitted_at.asc().nulls_last(), AnnualReport.id))
+    if filters["district"]:
+        stmt = stmt.where(Site.district == filters["district"])
+    if filters["industry"]:
+        stmt = stmt.where(Organisation.industry_code.startswith(filters["industry"].upper()))
+    if filters["min_days"].isdigit():
+        stmt = stmt.where(AnnualReport.submitted_at <= utcnow() - timedelta(days=int(filters["min_days"])))
+    return render_template("reports/queue.html", page=paginate(stmt), filters={**filters, "status": status},
+                           days_waiting=services.days_waiting, statuses=QUEUE_STATUSES)
+
+
+@bp.get("/reports/<int:report_id>/review")
+def review_report(report_id):
+    report = owned_or_404(AnnualReport, report_id)
+    require(workflow.is_reviewer, report)
+    issues = services.check(report)
+    previous = report.versions[-2] if len(report.versions) > 1 else None
+    version = report.latest_version
+    values = {}
+    for ref, raw in refs(version.data if version else {}):
+        values.setdefault(ref.section.key, []).append((ref, raw))
+    return render_template(
+        "reports/review.html", report=report, sections=SECTIONS, values=values, issues=issues,
+        explanations=(version.explanations if version else {}) or {}, form=DecisionForm(),
+        actions=workflow.allowed_actions(current_user, report), ghg=derived.greenhouse_gas(report),
+        changes=services.changes_between(previous.data if previous else None, version.data) if previous else [],
+        label_of=services.label_of)

@@ -1,0 +1,221 @@
+"""Creating, filling, submitting and reviewing annual reports. Services flush, never commit."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.audit.services import record_event
+from portal.auth.models import User
+from portal.database import utcnow
+from portal.errors import ConflictError, ServiceError
+from portal.extensions import db
+from portal.mail import queue_mail
+from portal.orgs.models import MemberRole
+from portal.reports import workflow
+from portal.reports.models import AnnualReport, ReportVersion, ReviewComment
+from portal.reports.schema import SECTIONS, section
+from portal.reports.validation import Issue, blocking, validate
+from portal.reports.values import cell, refs
+from portal.sites.models import Site
+
+CONFLICT = _l("Someone else saved this report while you were editing it. What you typed is still in the form; "
+              "review it against the saved values and save again.")
+
+
+def previous_year(report: AnnualReport) -> AnnualReport | None:
+    return db.session.scalars(select(AnnualReport).where(
+        AnnualReport.site_id == report.site_id, AnnualReport.year == report.year - 1)).first()
+
+
+def previous_accepted_data(report: AnnualReport) -> dict | None:
+    """What was accepted for the same site last year (the latest accepted version), if anything."""
+    previous = previous_year(report)
+    accepted = [v for v in previous.versions if v.decision == "accepted"] if previous else []
+    return accepted[-1].data if accepted else None
+
+
+def check(report: AnnualReport) -> list[Issue]:
+    return validate(report.data or {}, holds_permit=report.site.holds_permit,
+                    previous=previous_accepted_data(report))
+
+
+def create_report(site: Site, year: int, *, actor: User, from_last_year: bool = False) -> AnnualReport:
+    if db.session.scalars(select(AnnualReport).where(AnnualReport.site_id == site.id,
+                                                     AnnualReport.year == year)).first():
+        raise ServiceError(_l("This site already has a report for %(year)d.", year=year), field="year")
+    data, source = {}, None
+    if from_last_year:
+        source = db.session.scalars(select(AnnualReport).where(AnnualReport.site_id == site.id,
+                                                               AnnualReport.year == year - 1)).first()
+        if source is None:
+            raise ServiceError(_l("There is no report for %(year)d to start from.", year=year - 1), field="year")
+        data = carry_forward(source.data or {})
+    report = AnnualReport(organisation_id=site.organisation_id, site=site, year=year, data=data,
+                          copied_from_id=getattr(source, "id", None), updated_by_id=actor.id)
+    db.session.add(report)
+    record_event("report.created", report, actor=actor,
+                 summary={"site": site.name, "year": year, "from_last_year": bool(source)})
+    return report
+
+
+def carry_forward(data: dict) -> dict:
+    """Last year's report as this year's starting draft; hazardous waste stored at the end becomes this
+    year's opening storage."""
+    fresh = copy.deepcopy(data)
+    for row in (fresh.get("hazardous_waste") or {}).get("lines") or []:
+        if isinstance(row, dict):
+            row["stored_start"] = row.get("stored_end")
+    return fresh
+
+
+def _ensure_version(report: AnnualReport, expected_version: int | None) -> None:
+    if expected_version is not None and report.version_id != expected_version:
+        raise ConflictError(CONFLICT, code="conflict")
+
+
+def save_section(report: AnnualReport, section_key: str, values: dict, explanations: dict, *,
+                 expected_version: int | None, actor: User) -> None:
+    """Keeps exactly what was typed (valid or not): a draft is never lost to a validation error."""
+    if not workflow.can_edit(actor, report):
+        raise ServiceError(_l("This report is not open for editing."), code="locked")
+    _ensure_version(report, expected_version)
+    data = dict(report.data or {})
+    data[section_key] = values
+    report.data = data
+    kept = {path: text for path, text in (report.explanations or {}).items()
+            if not path.startswith(section_key + ".")}
+    kept.update({path: text for path, text in explanations.items() if text.strip()})
+    report.explanations = kept
+    report.updated_by_id = actor.id
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        raise ConflictError(CONFLICT, code="conflict") from err
+
+
+def submit(report: AnnualReport, *, actor: User) -> ReportVersion:
+    if not workflow.can(actor, "submit", report):
+        raise ServiceError(_l("This report cannot be submitted now."), code="not_allowed")
+    problems = blocking(check(report), report.explanations or {})
+    if problems:
+        raise ServiceError(_l("%(count)d problems need attention before the report can be submitted.",
+                              count=len(problems)), code="invalid")
+    version = ReportVersion(report=report, number=len(report.versions) + 1, data=copy.deepcopy(report.data),
+                            explanations=dict(report.explanations or {}),
+                            correction_reason=report.correction_reason, submitted_by_id=actor.id)
+    db.session.add(version)
+    report.status, report.submitted_at = "submitted", utcnow()
+    record_event("report.submitted", report, actor=actor, summary={"version": version.number})
+    return version
+
+
+def return_report(report: AnnualReport, comments: dict[str, str], note: str | None, *, actor: User) -> None:
+    if not workflow.can(actor, "return", report):
+        raise ServiceError(_l("This report cannot be returned now."), code="not_allowed")
+    comments = {path: text.strip() for path, text in comments.items() if text and text.strip()}
+    if not comments and not (note or "").strip():
+        raise ServiceError(_l("Say what needs to change: comment on a field or write a note."), field="note")
+    version = report.latest_version
+    for path, text in comments.items():
+        db.session.add(ReviewComment(report_id=report.id, version_id=version.id, field_path=path, text=text,
+                                     author_id=actor.id))
+    _decide(report, version, "returned", note, actor)
+    record_event("report.returned", report, actor=actor, summary={"version": version.number,
+                                                                  "comments": len(comments), "note": note})
+
+
+def accept(report: AnnualReport, note: str | None, *, actor: User) -> None:
+    if not workflow.can(actor, "accept", report):
+        raise ServiceError(_l("This report cannot be accepted now."), code="not_allowed")
+    version = report.latest_version
+    _decide(report, version, "accepted", note, actor)
+    report.accepted_at = version.decided_at
+    record_event("report.accepted", report, actor=actor, summary={"version": version.number, "note": note})
+
+
+def _decide(report: AnnualReport, version: ReportVersion, decision: str, note: str | None, actor: User) -> None:
+    now = utcnow()
+    version.decision, version.decided_by_id, version.decided_at, version.decision_note = decision, actor.id, now, note
+    report.status = decision
+    for admin in db.session.scalars(select(User).where(User.organisation_id == report.organisation_id,
+                                                       User.role == MemberRole.ADMIN, User.active.is_(True))):
+        queue_mail(db.session, admin.email, "report_decided", admin.locale, report=report, decision=decision,
+                   note=note)
+
+
+def correct(report: AnnualReport, reason: str, *, actor: User) -> None:
+    if not workflow.can(actor, "correct", report):
+        raise ServiceError(_l("Only an accepted report can be corrected."), code="not_allowed")
+    if not (reason or "").strip():
+        raise ServiceError(_l("Give the reason for the correction; the reviewer sees it."), field="reason")
+    report.status, report.correction_reason = "draft", reason.strip()
+    record_event("report.correction_started", report, actor=actor, summary={"reason": reason.strip()})
+
+
+def comments_by_path(report: AnnualReport) -> dict[str, list[ReviewComment]]:
+    """The comments of the latest decision, so a returned report shows them beside each field."""
+    version = report.latest_version
+    if version is None:
+        return {}
+    found: dict[str, list[ReviewComment]] = {}
+    for comment in db.session.scalars(select(ReviewComment).where(ReviewComment.version_id == version.id)
+                                      .order_by(ReviewComment.id)):
+        found.setdefault(comment.field_path, []).append(comment)
+    return found
+
+
+def flat_values(data: dict) -> dict[str, tuple[str, str | None]]:
+    return {ref.path: cell(raw) for ref, raw in refs(data) if cell(raw)[0].strip()}
+
+
+def changes_between(old: dict | None, new: dict) -> list[tuple[str, tuple | None, tuple | None]]:
+    """(path, old cell, new cell) for every value that differs between two versions."""
+    before, after = flat_values(old or {}), flat_values(new)
+    return [(path, before.get(path), after.get(path)) for path in sorted(set(before) | set(after))
+            if before.get(path) != after.get(path)]
+
+
+def days_waiting(report: AnnualReport, now: datetime | None = None) -> int:
+    if report.submitted_at is None:
+        return 0
+    return ((now or utcnow()) - report.submitted_at).days
+
+
+def section_status(report: AnnualReport, issues: list[Issue]) -> dict[str, str]:
+    """done / errors / empty per section, for the stepper."""
+    status = {}
+    for sec in SECTIONS:
+        if any(i.section_key == sec.key and i.level == "error" for i in issues):
+            status[sec.key] = "errors"
+        elif (report.data or {}).get(sec.key):
+            status[sec.key] = "done"
+        else:
+            status[sec.key] = "empty"
+    return status
+
+
+def label_of(path: str) -> str:
+    """'energy.electricity' → 'Energy › Electricity consumed' for lists of changes and comments."""
+    parts = path.split(".")
+    sec = section(parts[0])
+    if sec is None:
+        return path
+    if len(parts) == 1:
+        return str(sec.label)
+    item = sec.item(parts[1])
+    if len(parts) >= 4:
+        column = next((c for c in item.columns if c.key == parts[3]), None)
+        return f"{sec.label} › {item.label} #{int(parts[2]) + 1} › {column.label if column else parts[3]}"
+    if len(parts) == 3:  # a table column summed over lines (year-on-year)
+        column = next((c for c in item.columns if c.key == parts[2]), None)
+        return f"{sec.label} › {item.label} › {column.label if column else parts[2]}"
+    return f"{sec.label} › {item.label}"
+
+
+def blocking_issues(report: AnnualReport, issues: list[Issue]) -> list[Issue]:
+    return blocking(issues, report.explanations or {})

@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.audit.services import changes, record_event, snapshot
+from portal.errors import ConflictError, ServiceError
+from portal.extensions import db
+from portal.sites.forms import SITE_FIELDS
+from portal.sites.models import Site
+
+CONFLICT = _l("Someone else saved this site while you were editing it. Your changes are still in the form; "
+              "check them and save again.")
+
+
+def _ensure_unique_name(organisation_id: int, name: str, site_id: int | None) -> None:
+    clash = db.session.scalars(select(Site).where(Site.organisation_id == organisation_id, Site.name == name,
+                                                  Site.id != (site_id or 0))).first()
+    if clash:
+        raise ServiceError(_l("Another site of your company already has this name."), field="name")
+
+
+def create_site(organisation_id: int, data: dict, *, actor) -> Site:
+    _ensure_unique_name(organisation_id, data["name"], None)
+    site = Site(organisation_id=organisation_id, **{k: data.get(k) or None for k in SITE_FIELDS})
+    site.permit_category = data.get("permit_category") or "registration"
+    db.session.add(site)
+    record_event("site.created", site, actor=actor, summary=snapshot(site, SITE_FIELDS))
+    return site
+
+
+def update_site(site: Site, data: dict, *, expected_version: int | None, actor) -> None:
+    if expected_version is not None and expected_version != site.version_id:
+        raise ConflictError(CONFLICT, code="conflict")
+    _ensure_unique_name(site.organisation_id, data["name"], site.id)
+    before = snapshot(site, SITE_FIELDS)
+    for key in SITE_FIELDS:
+        setattr(site, key, data.get(key) or None)
+    site.permit_category = data.get("permit_category") or "registration"
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        raise ConflictError(CONFLICT, code="conflict") from err
+    diff = changes(before, snapshot(site, SITE_FIELDS))
+    if diff:
+        record_event("site.updated", site, actor=actor, summary=diff)
+
+
+def sites_of(organisation_id: int) -> list[Site]:
+    return list(db.session.scalars(select(Site).where(Site.organisation_id == organisation_id).order_by(Site.name)))
