@@ -1,12 +1,12 @@
 """Suppliers' annual reports: create, fill section by section, attach evidence, submit, correct."""
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.access import is_supplier, owned_or_404, require, requires
+from portal.access import is_platform_admin, is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.reports import derived, evidence, section_form, services, workflow
@@ -19,7 +19,8 @@ bp = Blueprint("reports", __name__)
 
 
 def can_view_report(user, report) -> bool:
-    return workflow.is_report_owner(user, report) or workflow.is_reviewer(user, report)
+    # Platform admins read reports to support users; they never change them (the transition table).
+    return workflow.is_report_owner(user, report) or workflow.is_reviewer(user, report) or is_platform_admin(user)
 
 
 def _new_form():
@@ -31,9 +32,12 @@ def _new_form():
 @bp.get("/reports")
 @requires(is_supplier)
 def index():
-    reports = db.session.scalars(select(AnnualReport).where(AnnualReport.organisation_id == current_user.organisation_id)
-                                 .order_by(AnnualReport.year.desc(), AnnualReport.id)).all()
-    return render_template("reports/index.html", reports=reports, form=_new_form())
+    return render_template("reports/index.html", reports=_own_reports(), form=_new_form())
+
+
+def _own_reports():
+    return db.session.scalars(select(AnnualReport).where(AnnualReport.organisation_id == current_user.organisation_id)
+                              .order_by(AnnualReport.year.desc(), AnnualReport.id)).all()
 
 
 @bp.post("/reports")
@@ -51,9 +55,7 @@ def create():
             err.apply_to(form)
         else:
             return redirect(url_for("reports.detail", report_id=report.id))
-    reports = db.session.scalars(select(AnnualReport).where(
-        AnnualReport.organisation_id == current_user.organisation_id)).all()
-    return render_template("reports/index.html", reports=reports, form=form), 422
+    return render_template("reports/index.html", reports=_own_reports(), form=form), 422
 
 
 @bp.get("/reports/<int:report_id>")
@@ -68,10 +70,15 @@ def detail(report_id):
         section_status=services.section_status(report, issues), actions=workflow.allowed_actions(current_user, report),
         can_edit=workflow.can_edit(current_user, report), ghg=derived.greenhouse_gas(report),
         comments=services.comments_by_path(report), changes=changes, label_of=services.label_of,
-        correction_form=CorrectionForm(), decision_form=DecisionForm(), blocking=services.blocking_issues(report, issues))
+        correction_form=CorrectionForm(), decision_form=DecisionForm(),
+        blocking=services.blocking_issues(report, issues))
 
 
-def _section_page(report, sec, status=200, conflict=False):
+def _section_page(report, sec, status=200, conflict=False, typed=None):
+    """The section form; after a refused save it shows what the user typed (`typed`), not the saved values."""
+    data = dict(report.data or {})
+    if typed is not None:
+        data[sec.key] = typed
     issues = services.check(report)
     by_path: dict[str, list] = {}
     for issue in issues:
@@ -80,7 +87,7 @@ def _section_page(report, sec, status=200, conflict=False):
         "reports/section.html", report=report, section=sec, sections=SECTIONS, issues=by_path,
         section_status=services.section_status(report, issues), can_edit=workflow.can_edit(current_user, report),
         comments=services.comments_by_path(report), evidence=evidence.evidence_of(report),
-        evidence_form=EvidenceForm(), conflict=conflict, form_helpers=section_form), status
+        evidence_form=EvidenceForm(), conflict=conflict, form_helpers=section_form, data=data), status
 
 
 @bp.route("/reports/<int:report_id>/sections/<section_key>", methods=["GET", "POST"])
@@ -102,14 +109,8 @@ def edit_section(report_id, section_key):
         db.session.rollback()
         if wants_json:
             return jsonify(error=str(err.message)), 409
-        # Show what the user typed (not the saved values) with the conflict message above the form.
-        db.session.expire(report)
-        shown = dict(report.data or {})
-        shown[sec.key] = values
-        report.data = shown
-        db.session.expunge(report)
         flash(err.message, "error")
-        return _section_page(report, sec, status=409, conflict=True)
+        return _section_page(report, sec, status=409, conflict=True, typed=values)
     if wants_json:
         return jsonify(saved_at=format_datetime(report.updated_at, "short"), version=report.version_id)
     flash(_("Saved %(when)s.", when=format_datetime(report.updated_at, "short")), "success")
@@ -183,8 +184,10 @@ def attach_evidence(report_id):
 @bp.get("/evidence/<int:evidence_id>")
 def download_evidence(evidence_id):
     item = owned_or_404(Evidence, evidence_id)
-    return send_file(evidence.storage_path(item.sha256), mimetype=item.content_type, as_attachment=True,
-                     download_name=item.filename)
+    path = evidence.storage_path(item.sha256)
+    if not path.exists():
+        abort(404)  # the row outlived its file (restored database without the upload folder)
+    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.filename)
 
 
 @bp.post("/reports/<int:report_id>/decision")

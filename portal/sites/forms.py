@@ -18,14 +18,13 @@ class SiteForm(FlaskForm):
     main_products = TextAreaField(_l("Main products"), filters=STRIP, validators=[Optional(), Length(max=2000)],
                                   render_kw={"rows": 2})
     permit_category = SelectField(_l("Discharge permit management category"), choices=PERMIT_CATEGORIES)
-    # HJ 608-2017: the 18-character credit code, a 3-digit sequence number and one letter.
     permit_number = StringField(_l("Permit or registration number"),
                                 filters=[*STRIP, lambda v: v.upper() if v else v],
-                                validators=[Optional(), Regexp(r"^[0-9A-Z]{18}\d{3}[A-Z]$|^[0-9A-Z-]{6,40}$", message=_l(
-                                    "A permit number has 22 characters: the credit code, 3 digits and a letter, "
-                                    "for example 91440300MA5G000020001P."))])
+                                validators=[Optional(), Regexp(r"^[0-9A-Z-]{6,40}$", message=_l(
+                                    "Use the capital letters and digits exactly as printed on the permit."))])
     permit_expiry = DateField(_l("Permit valid until"), validators=[Optional()])
-    eia_approval_ref = StringField(_l("EIA approval reference"), filters=STRIP, validators=[Optional(), Length(max=100)])
+    eia_approval_ref = StringField(_l("EIA approval reference"), filters=STRIP,
+                                   validators=[Optional(), Length(max=100)])
     eia_acceptance_ref = StringField(_l("Completion acceptance reference"), filters=STRIP,
                                      validators=[Optional(), Length(max=100)])
     version_id = HiddenField()

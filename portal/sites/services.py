@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,8 +21,21 @@ def _ensure_unique_name(organisation_id: int, name: str, site_id: int | None) ->
         raise ServiceError(_l("Another site of your company already has this name."), field="name")
 
 
+# HJ 608-2017: a permit number is the holder's 18-character credit code, a 3-digit sequence number (one per
+# site of the same holder) and one letter. Registration receipts are not checked: their format is unconfirmed.
+PERMIT_NUMBER = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}\d{3}[A-Z]$")
+
+
+def _check_permit_number(data: dict) -> None:
+    number = data.get("permit_number")
+    if number and data.get("permit_category") in ("key", "simplified") and not PERMIT_NUMBER.match(number):
+        raise ServiceError(_l("A discharge permit number has 22 characters: the credit code, 3 digits and a "
+                              "letter, for example 91440300MA5G000020001P."), field="permit_number")
+
+
 def create_site(organisation_id: int, data: dict, *, actor) -> Site:
     _ensure_unique_name(organisation_id, data["name"], None)
+    _check_permit_number(data)
     site = Site(organisation_id=organisation_id, **{k: data.get(k) or None for k in SITE_FIELDS})
     site.permit_category = data.get("permit_category") or "registration"
     db.session.add(site)
@@ -32,6 +47,7 @@ def update_site(site: Site, data: dict, *, expected_version: int | None, actor) 
     if expected_version is not None and expected_version != site.version_id:
         raise ConflictError(CONFLICT, code="conflict")
     _ensure_unique_name(site.organisation_id, data["name"], site.id)
+    _check_permit_number(data)
     before = snapshot(site, SITE_FIELDS)
     for key in SITE_FIELDS:
         setattr(site, key, data.get(key) or None)

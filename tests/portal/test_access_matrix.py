@@ -2,12 +2,16 @@
 organisation's ids. A new route fails test_every_route_is_in_the_table until it is given a row."""
 
 import re
+from pathlib import Path
 
 import pytest
+from flask import current_app
 
 from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
 from portal.orgs.models import Invitation, JoinRequest
+from portal.reports.models import AnnualReport, Evidence
+from portal.sites.models import Site
 from tests.conftest import PASSWORD, login
 
 ROLES = ("anonymous", "supplier_admin", "supplier_staff", "buyer", "reviewer", "authority", "platform_admin")
@@ -15,6 +19,8 @@ SIGNED_IN = set(ROLES) - {"anonymous"}
 EVERYONE = set(ROLES)
 ADMINS = {"supplier_admin", "buyer", "reviewer", "authority", "platform_admin"}  # org admins + platform admin
 PLATFORM = {"platform_admin"}
+SUPPLIERS = {"supplier_admin", "supplier_staff"}
+REPORT_READERS = SUPPLIERS | {"reviewer", "platform_admin"}
 
 # endpoint: (method, roles that may use it). Other signed-in roles get 403 (role pages) or 404 (objects).
 EXPECTED = {
@@ -54,6 +60,22 @@ EXPECTED = {
     "guideline_admin.start_rebuild": ("POST", PLATFORM),
     "guideline_admin.build_progress": ("GET", PLATFORM),
     "guideline_admin.questions": ("GET", {"platform_admin", "reviewer"}),
+    "sites.index": ("GET", SUPPLIERS),
+    "sites.new": ("GET", SUPPLIERS),
+    "sites.edit": ("GET", SUPPLIERS),
+    "reports.index": ("GET", SUPPLIERS),
+    "reports.create": ("POST", SUPPLIERS),
+    # Object routes open to the report's own supplier and the agency (submitted reports); which action each
+    # may take on it is the workflow's transition table (tests/portal/reports).
+    "reports.detail": ("GET", REPORT_READERS),
+    "reports.edit_section": ("GET", REPORT_READERS),
+    "reports.download_evidence": ("GET", REPORT_READERS),
+    "reports.submit": ("POST", REPORT_READERS),
+    "reports.correct": ("POST", REPORT_READERS),
+    "reports.decide": ("POST", REPORT_READERS),
+    "reports.attach_evidence": ("POST", SUPPLIERS | PLATFORM),
+    "review.queue": ("GET", {"reviewer"}),
+    "review.review_report": ("GET", {"reviewer"}),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
 TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
@@ -71,6 +93,19 @@ def world(app, make):
     foreign = make.org("supplier")
     make.user(foreign)
     return {"orgs": orgs, "users": users, "foreign": foreign}
+
+
+def _report_of(org, status):
+    site = Site(organisation_id=org.id, name=f"site-{org.id}-{status}")
+    report = AnnualReport(organisation_id=org.id, site=site, year=2024, status=status)
+    evidence = Evidence(organisation_id=org.id, report=report, field_path="energy", filename="x.pdf",
+                        content_type="application/pdf", size=1, sha256="0" * 64)
+    db.session.add_all([site, report, evidence])
+    db.session.commit()
+    stored = Path(current_app.config["UPLOAD_DIR"]) / "00" / ("0" * 64)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"%PDF-1.4")
+    return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy"}
 
 
 def _objects_of(org, make):
@@ -109,7 +144,7 @@ def test_access_matrix(app, make, world, role):
     if role != "anonymous":
         login(client, world["users"][role], PASSWORD)
     own_org = world["orgs"].get(role) or world["orgs"]["supplier_admin"]
-    values = _objects_of(own_org, make)
+    values = {**_objects_of(own_org, make), **_report_of(world["orgs"]["supplier_admin"], "submitted")}
     problems = []
     for endpoint, (method, allowed) in sorted(EXPECTED.items()):
         if endpoint == "auth.logout":
@@ -136,7 +171,7 @@ def test_another_organisations_ids_answer_404(app, make, world):
     """Every route with an object id, opened by a supplier admin with the ids of another supplier."""
     client = app.test_client()
     login(client, world["users"]["supplier_admin"], PASSWORD)
-    foreign = _objects_of(world["foreign"], make)
+    foreign = {**_objects_of(world["foreign"], make), **_report_of(world["foreign"], "draft")}
     checked = 0
     for rule in app.url_map.iter_rules():
         # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
