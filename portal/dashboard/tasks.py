@@ -30,7 +30,15 @@ class Task:
 
 
 def tasks_for(user) -> list[Task]:
+    from portal.access import is_supplier
+    from portal.reports.tasks import reviewer_tasks, supplier_tasks
+    from portal.reports.workflow import is_reviewer
+
     tasks: list[Task] = []
+    if is_supplier(user):
+        tasks.extend(supplier_tasks(user))
+    if is_reviewer(user):
+        tasks.extend(reviewer_tasks(user))
     org = user.organisation
     if org is not None:
         missing = [str(label) for name, label in PROFILE_REQUIRED.items() if not getattr(org, name)]

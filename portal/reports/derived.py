@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.reports import ghg
-from portal.reports.models import AnnualReport, EmissionFactorRecord
+from portal.reports.models import EmissionFactorRecord
 from portal.reports.schema import section
 from portal.reports.validation import amount
 from portal.reports.values import parse, section_data
@@ -29,8 +29,8 @@ def factors() -> list[ghg.Factor]:
             for r in db.session.scalars(select(EmissionFactorRecord).order_by(EmissionFactorRecord.year))]
 
 
-def greenhouse_gas(report: AnnualReport, available: list[ghg.Factor] | None = None) -> Derived | None:
-    data = report.data or {}
+def greenhouse_gas(data: dict, year: int, available: list[ghg.Factor] | None = None) -> Derived | None:
+    data = data or {}
     energy_section = section("energy")
     values = section_data(data, energy_section)
     energy: dict[str, tuple[Decimal, str]] = {}
@@ -43,10 +43,10 @@ def greenhouse_gas(report: AnnualReport, available: list[ghg.Factor] | None = No
     renewable = parse(energy_section.item("electricity_renewable"), values.get("electricity_renewable"))
     renewable_pair = (renewable.value, renewable.unit) if isinstance(renewable.value, Decimal) else None
     try:
-        result = ghg.compute(energy, report.year, available if available is not None else factors(),
+        result = ghg.compute(energy, year, available if available is not None else factors(),
                              renewable_electricity=renewable_pair if "electricity" in energy else None)
     except ghg.GhgError as err:
-        return Derived(ghg.GhgResult(year=report.year, lines=(), scope1=Decimal(0), scope2=Decimal(0),
+        return Derived(ghg.GhgResult(year=year, lines=(), scope1=Decimal(0), scope2=Decimal(0),
                                      total=Decimal(0), unconfirmed=False), None, str(err))
     production = section("production")
     output = parse(production.item("output_value"), section_data(data, production).get("output_value"))

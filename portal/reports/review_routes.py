@@ -55,6 +55,6 @@ def review_report(report_id):
     return render_template(
         "reports/review.html", report=report, sections=SECTIONS, values=values, issues=issues,
         explanations=(version.explanations if version else {}) or {}, form=DecisionForm(),
-        actions=workflow.allowed_actions(current_user, report), ghg=derived.greenhouse_gas(report),
+        actions=workflow.allowed_actions(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
         changes=services.changes_between(previous.data if previous else None, version.data) if previous else [],
         label_of=services.label_of)

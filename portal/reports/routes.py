@@ -68,7 +68,7 @@ def detail(report_id):
     return render_template(
         "reports/detail.html", report=report, issues=issues, sections=SECTIONS,
         section_status=services.section_status(report, issues), actions=workflow.allowed_actions(current_user, report),
-        can_edit=workflow.can_edit(current_user, report), ghg=derived.greenhouse_gas(report),
+        can_edit=workflow.can_edit(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
         comments=services.comments_by_path(report), changes=changes, label_of=services.label_of,
         correction_form=CorrectionForm(), decision_form=DecisionForm(),
         blocking=services.blocking_issues(report, issues))

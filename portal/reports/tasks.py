@@ -1,0 +1,94 @@
+"""What's next for suppliers and reviewers on the dashboard: reports to start, finish or review, and permits
+and certificates that expire within 90 days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.dashboard.tasks import Task
+from portal.extensions import db
+from portal.reports import services, workflow
+from portal.reports.models import AnnualReport
+from portal.reports.schema import SECTIONS, section
+from portal.reports.values import parse, table_rows
+from portal.sites.models import Site
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def supplier_tasks(user, today: date | None = None) -> list[Task]:
+    today = today or date.today()
+    tasks: list[Task] = []
+    sites = list(db.session.scalars(select(Site).where(Site.organisation_id == user.organisation_id)
+                                    .order_by(Site.name)))
+    reports = list(db.session.scalars(select(AnnualReport).where(
+        AnnualReport.organisation_id == user.organisation_id)))
+    by_site_year = {(r.site_id, r.year): r for r in reports}
+    if not sites:
+        tasks.append(Task(str(_l("Add your factory sites")), str(_l("Each site reports its own annual data."))
+                          , url_for("sites.new"), str(_l("Add a site"))))
+    for site in sites:
+        year = today.year - 1
+        if (site.id, year) not in by_site_year:
+            tasks.append(Task(str(_l("%(year)d annual report for %(site)s", year=year, site=site.name)),
+                              str(_l("Not started")), url_for("reports.index"), str(_l("Start"))))
+    for report in sorted(reports, key=lambda r: (r.year, r.id)):
+        if report.status not in workflow.EDITABLE:
+            continue
+        status = services.section_status(report, services.check(report))
+        left = sum(1 for key in status if status[key] != "done")
+        detail = (_l("Returned by the reviewer: see the comments") if report.status == "returned"
+                  else _l("%(count)d of %(total)d sections left", count=left, total=len(SECTIONS)))
+        tasks.append(Task(str(_l("%(year)d annual report for %(site)s", year=report.year, site=report.site.name)),
+                          str(detail), url_for("reports.detail", report_id=report.id), str(_l("Continue"))))
+    soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    for site in sites:
+        if site.permit_expiry and site.permit_expiry <= soon:
+            tasks.append(Task(str(_l("Discharge permit of %(site)s expires %(date)s", site=site.name,
+                                     date=format_date(site.permit_expiry, "long"))),
+                              str(_l("Apply to renew it in time.")), url_for("sites.edit", site_id=site.id),
+                              str(_l("Open site"))))
+    tasks.extend(_certificate_tasks(reports, today, soon))
+    return tasks
+
+
+def _certificate_tasks(reports, today: date, soon: date) -> list[Task]:
+    """Certificates in each site's most recent report that expire within 90 days."""
+    latest: dict[int, AnnualReport] = {}
+    for report in reports:
+        if report.site_id not in latest or report.year > latest[report.site_id].year:
+            latest[report.site_id] = report
+    certifications = section("certifications")
+    table = certifications.item("certificates")
+    expiry = next(c for c in table.columns if c.key == "expiry")
+    kind = next(c for c in table.columns if c.key == "type")
+    labels = dict(kind.choices)
+    tasks = []
+    for report in latest.values():
+        for row in table_rows(report.data or {}, certifications, table):
+            ends = parse(expiry, row.get("expiry")).value
+            if isinstance(ends, date) and ends <= soon:
+                name = str(labels.get(parse(kind, row.get("type")).value, ""))
+                tasks.append(Task(str(_l("%(certificate)s certificate of %(site)s expires %(date)s",
+                                         certificate=name, site=report.site.name,
+                                         date=format_date(ends, "long"))),
+                                  str(_l("Renew it, then update the annual report.")),
+                                  url_for("reports.edit_section", report_id=report.id,
+                                          section_key="certifications"), str(_l("Open"))))
+    return tasks
+
+
+def reviewer_tasks(user) -> list[Task]:
+    waiting, oldest = db.session.execute(select(func.count(), func.min(AnnualReport.submitted_at)).where(
+        AnnualReport.status == "submitted")).one()
+    if not waiting:
+        return []
+    return [Task(str(_l("Annual reports waiting for review")),
+                 str(_l("%(count)d waiting; the oldest since %(date)s", count=waiting,
+                        date=format_date(oldest, "long"))),
+                 url_for("review.queue"), str(_l("Review")))]

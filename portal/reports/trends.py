@@ -1,0 +1,76 @@
+"""Indicators over the years, from each report's latest accepted version, for the supplier's dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.charts import Series
+from portal.extensions import db
+from portal.reports import derived
+from portal.reports.models import AnnualReport, ReportVersion
+from portal.reports.schema import section
+from portal.reports.validation import amount
+from portal.reports.values import parse, section_data
+from portal.sites.models import Site
+
+WATER_FIELDS = ("intake_municipal", "intake_ground", "intake_surface", "intake_other")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: object
+    unit: str
+
+
+INDICATORS = (
+    Indicator("electricity", _l("Electricity consumed"), "MWh"),
+    Indicator("water", _l("Water intake"), "m³"),
+    Indicator("ghg", _l("Scope 1 and 2 emissions"), "tCO₂"),
+    Indicator("intensity", _l("Emission intensity"), _l("tCO₂ per 10,000 yuan")),
+)
+
+
+def accepted_data(organisation_id: int) -> list[tuple[str, int, dict]]:
+    """(site name, year, data) of every report's latest accepted version, in one query."""
+    rows = db.session.execute(
+        select(Site.name, AnnualReport.year, ReportVersion.data, ReportVersion.number, AnnualReport.id)
+        .join(AnnualReport, AnnualReport.site_id == Site.id)
+        .join(ReportVersion, ReportVersion.report_id == AnnualReport.id)
+        .where(AnnualReport.organisation_id == organisation_id, ReportVersion.decision == "accepted")
+        .order_by(AnnualReport.id, ReportVersion.number)).all()
+    latest: dict[int, tuple[str, int, dict]] = {}
+    for name, year, data, _number, report_id in rows:
+        latest[report_id] = (name, year, data)  # ordered by number: the last one wins
+    return list(latest.values())
+
+
+def _value(data: dict, section_key: str, key: str, unit: str) -> Decimal | None:
+    sec = section(section_key)
+    return amount(parse(sec.item(key), section_data(data, sec).get(key)), unit)
+
+
+def indicator_values(data: dict, year: int, factors) -> dict[str, Decimal | None]:
+    water = [v for v in (_value(data, "water", key, "m3") for key in WATER_FIELDS) if v is not None]
+    ghg = derived.greenhouse_gas(data, year, factors)
+    return {
+        "electricity": _value(data, "energy", "electricity", "MWh"),
+        "water": sum(water) if water else None,
+        "ghg": ghg.result.total if ghg and not ghg.error else None,
+        "intensity": ghg.intensity if ghg and not ghg.error else None,
+    }
+
+
+def trend_series(organisation_id: int) -> dict[str, list[Series]]:
+    factors = derived.factors()
+    by_site: dict[str, dict[str, list[tuple[int, Decimal | None]]]] = {}
+    for name, year, data in accepted_data(organisation_id):
+        for key, value in indicator_values(data, year, factors).items():
+            by_site.setdefault(key, {}).setdefault(name, []).append((year, value))
+    return {indicator.key: [Series(label=name, points=sorted(points))
+                            for name, points in sorted(by_site.get(indicator.key, {}).items())]
+            for indicator in INDICATORS}
