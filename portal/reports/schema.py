@@ -74,7 +74,7 @@ SECTIONS: tuple[Section, ...] = (
               hint=_l("Used for the intensity figures (per 10,000 yuan of output).")),
         Field("main_products", _l("Main products and volumes"), kind="text", max_length=1000,
               hint=_l("For example: printed circuit boards 120,000 m²; connectors 3.5 million pieces.")),
-        Field("staff", _l("Staff"), kind="integer", units=("person",), required="always", maximum=1_000_000),
+        Field("staff", _l("Number of staff"), kind="integer", units=("person",), required="always", maximum=1_000_000),
         Field("operating_days", _l("Operating days"), kind="integer", units=("day",), required="always",
               maximum=366),
     ), evidence=_l("Statistical report or audited accounts for the output value."),

@@ -187,15 +187,16 @@ def days_waiting(report: AnnualReport, now: datetime | None = None) -> int:
 
 
 def section_status(report: AnnualReport, issues: list[Issue]) -> dict[str, str]:
-    """done / errors / empty per section, for the stepper."""
+    """empty / errors / done per section, for the stepper: a section nobody has opened yet is "not started",
+    even when it has required fields."""
     status = {}
     for sec in SECTIONS:
-        if any(i.section_key == sec.key and i.level == "error" for i in issues):
-            status[sec.key] = "errors"
-        elif (report.data or {}).get(sec.key):
-            status[sec.key] = "done"
-        else:
+        if not (report.data or {}).get(sec.key):
             status[sec.key] = "empty"
+        elif any(i.section_key == sec.key and i.level == "error" for i in issues):
+            status[sec.key] = "errors"
+        else:
+            status[sec.key] = "done"
     return status
 
 
