@@ -38,13 +38,18 @@ def guidance_rebuild():
 
 
 @demo_cli.command("load")
-def demo_load():
-    """Loads the demo organisations and accounts; running it again changes nothing."""
+@click.option("--suppliers", default=0, show_default=True, help="Also create this many synthetic suppliers.")
+@click.option("--years", default=5, show_default=True, help="Accepted annual reports per synthetic supplier.")
+def demo_load(suppliers, years):
+    """Loads the demo organisations, accounts and reports; running it again changes nothing."""
     from portal.demo import load_demo
+    from portal.demo_reports import load_scale
 
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("Demo data is only loaded in demo mode (PORTAL_DEMO=1, never in production).")
     created = load_demo()
+    if suppliers:
+        created += load_scale(suppliers, years)
     db.session.commit()
     click.echo(f"Demo data ready ({created} new records). Password for every demo account: "
                f"{current_app.config.get('DEMO_PASSWORD', 'GreenChain-2026')}")

@@ -72,4 +72,6 @@ def load_demo() -> int:
                                 organisation=orgs.get(org_key), role=role, is_platform_admin=org_key is None))
             created += 1
     db.session.flush()
-    return created
+    from portal.demo_reports import load_demo_reports
+
+    return created + load_demo_reports(orgs)
