@@ -76,6 +76,8 @@ EXPECTED = {
     "reports.attach_evidence": ("POST", SUPPLIERS | PLATFORM),
     "review.queue": ("GET", {"reviewer"}),
     "review.review_report": ("GET", {"reviewer"}),
+    "factors.index": ("GET", PLATFORM),
+    "factors.add": ("POST", PLATFORM),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
 TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
