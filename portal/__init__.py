@@ -69,13 +69,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.routes import bp as auth_bp
     from portal.dashboard.routes import bp as dashboard_bp
     from portal.orgs.routes import bp as orgs_bp
+    from portal.reports.excel_routes import bp as report_excel_bp
     from portal.reports.factors_admin import bp as factors_bp
     from portal.reports.review_routes import bp as review_bp
     from portal.reports.routes import bp as reports_bp
     from portal.sites.routes import bp as sites_bp
 
     for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
-                      guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp):
+                      guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp, report_excel_bp):
         app.register_blueprint(blueprint)
 
 

@@ -19,40 +19,39 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from portal.reports import units
-from portal.reports.excel_template import (HEADER_MARKER, INSTRUCTIONS_SHEET, TABLE_MARKER, TITLE_SHEET,
-                                           UNIT_SUFFIX, restore)
+from portal.reports.excel_template import (
+    HEADER_MARKER,
+    INSTRUCTIONS_SHEET,
+    TABLE_MARKER,
+    TITLE_SHEET,
+    UNIT_SUFFIX,
+    restore,
+)
 from portal.reports.schema import SECTIONS, Field, Section, Table
 from portal.reports.values import parse
 
 MAX_ROWS, MAX_COLUMNS, MAX_SHEETS = 1000, 50, 30
-UNPACKED_RATIO = 20  # xlsx compresses well, but not a zip bomb's thousandfold
+OVERFLOW_SCAN = 10_000  # rows looked at below MAX_ROWS, only to tell the user that something there was ignored
+MAX_PROBLEMS = 100
+# Unpacked size allowed per byte of upload: sheet XML compresses about tenfold, a zip bomb a thousandfold. It also
+# bounds the time openpyxl takes to open a sheet that lacks a <dimension> element (it scans the whole sheet for it).
+UNPACKED_RATIO = 10
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and the old .xls are OLE compound files
 _BY_KEY = {sec.key: sec for sec in SECTIONS}
+_ANY = Field("", "", kind="text")  # how a cell outside the layout is read, only to tell whether it holds anything
 
+# Messages without placeholders; the others are written where they are raised, so that extraction finds them.
 EMPTY_FILE = _l("The file is empty.")
-TOO_LARGE = _l("The file is larger than %(size)s MB. Remove pictures and unused sheets, then upload it again.")
 ENCRYPTED = _l("This file is password-protected or in the old .xls format. Save it as an Excel workbook (.xlsx) "
                "without a password and upload it again.")
 NOT_XLSX = _l("This file is not an Excel workbook (.xlsx) or it is damaged. Download the template, fill it in and "
               "upload it again.")
 UNKNOWN_SHEET = _l("This sheet is not part of the report template and was ignored. Do not rename or add sheets.")
-TOO_MANY_SHEETS = _l("The workbook has more than %(max)s sheets; the others were ignored.")
 DAMAGED_SHEET = _l("This sheet could not be read; it was ignored.")
 NO_KEY_COLUMN = _l("Column A with the keys is missing or was changed, so this sheet was not read. Do not rename, "
                    "move or delete column A.")
-UNKNOWN_KEY = _l("“%(key)s” in column A is not a key of this sheet; the row was ignored. Do not change column A.")
 VALUE_WITHOUT_KEY = _l("This value has no key in column A and was ignored.")
-DUPLICATE_KEY = _l("“%(key)s” appears more than once in column A; only its first row was read.")
-MISSING_FIELD = _l("The row of “%(key)s” is missing. Do not delete rows of the template.")
-MISSING_TABLE = _l("The table “%(key)s” is missing: its key row was deleted or changed.")
-UNKNOWN_COLUMN = _l("“%(key)s” is not a column of this table; the column was ignored.")
-MISSING_COLUMN = _l("The column “%(key)s” of this table is missing, so the table was not read. Do not delete "
-                    "columns or change the grey key row.")
 FORMULA = _l("Formulas are not imported. Copy the cells and paste them as values.")
-BAD_UNIT = _l("“%(unit)s” is not a unit of this field. Choose one of: %(units)s.")
-BAD_CHOICE = _l("“%(value)s” is not one of the options: %(choices)s.")
-TOO_MANY_LINES = _l("This table takes at most %(max)s lines; this line and the ones below were not read.")
-TOO_MANY_ROWS = _l("Only the first %(max)s rows of a sheet are read; the rows below were ignored.")
 
 
 @dataclass(frozen=True)
@@ -78,21 +77,25 @@ def read_workbook(content: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> Import
     try:
         names = [name for name in opened.sheetnames if name not in (INSTRUCTIONS_SHEET, TITLE_SHEET)]
         if len(names) > MAX_SHEETS:
-            result.problems.append(Problem("", None, None, _l(TOO_MANY_SHEETS.message, max=MAX_SHEETS)))
+            result.problems.append(Problem("", None, None, _l(
+                "The workbook has more than %(max)s sheets; the others were ignored.", max=MAX_SHEETS)))
         for name in names[:MAX_SHEETS]:
             sec = _BY_KEY.get(name.strip())
             if sec is None or sec.key in result.data:
                 result.problems.append(Problem(name, None, None, UNKNOWN_SHEET))
                 continue
-            grid = _grid(opened, name)
-            if grid is None:
+            cells = _grid(opened, name)
+            if cells is None:
                 result.problems.append(Problem(name, None, None, DAMAGED_SHEET))
                 continue
-            values = _SheetReader(sec, name, result.problems).read(grid)
+            values = _SheetReader(sec, name, result.problems).read(*cells)
             if values is not None:
                 result.data[sec.key] = values
     finally:
         opened.close()
+    if len(result.problems) > MAX_PROBLEMS:
+        result.problems[MAX_PROBLEMS:] = [Problem("", None, None, _l(
+            "More than %(max)s problems were found; only the first %(max)s are listed.", max=MAX_PROBLEMS))]
     return result
 
 
@@ -103,27 +106,35 @@ def _open(content: bytes, max_bytes: int, problems: list[Problem]):
     if not content:
         return fail(EMPTY_FILE)
     if len(content) > max_bytes:
-        return fail(_l(TOO_LARGE.message, size=f"{max_bytes / 1024 / 1024:g}"))
+        return fail(_l("The file is larger than %(size)s MB. Remove pictures and unused sheets, then upload it "
+                       "again.", size=f"{max_bytes / 1024 / 1024:g}"))
     if content.startswith(_OLE_MAGIC):
         return fail(ENCRYPTED)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > max_bytes * UNPACKED_RATIO:
-                return fail(_l(TOO_LARGE.message, size=f"{max_bytes / 1024 / 1024:g}"))
+                return fail(_l("The workbook holds too much data (more than %(size)s MB unpacked). Remove pictures "
+                               "and unused sheets, then upload it again.",
+                               size=f"{max_bytes * UNPACKED_RATIO / 1024 / 1024:g}"))
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # anything openpyxl or zipfile raises on a damaged or foreign file
         return fail(NOT_XLSX)
 
 
-def _grid(workbook, name: str) -> list[list[tuple[object, str]]] | None:
-    """The sheet's first MAX_ROWS + 1 rows (the last one only to tell that there is more) as (value, type)."""
+def _grid(workbook, name: str) -> tuple[list[list[tuple[object, str]]], int | None] | None:
+    """The sheet's first MAX_ROWS rows as (value, type) cells, and the first row below them that holds anything
+    (looked for in the next OVERFLOW_SCAN rows only)."""
     try:
-        ws = workbook[name]
-        grid = []
-        for row in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS):
+        grid, overflow = [], None
+        for number, row in enumerate(workbook[name].iter_rows(max_row=MAX_ROWS + OVERFLOW_SCAN, max_col=MAX_COLUMNS,
+                                                              values_only=False), start=1):
             cells = [(c.value, getattr(c, "data_type", "n")) for c in row]
-            grid.append(cells + [(None, "n")] * (MAX_COLUMNS - len(cells)))
-        return grid
+            if number <= MAX_ROWS:
+                grid.append(cells + [(None, "n")] * (MAX_COLUMNS - len(cells)))
+            elif any(value is not None for value, _type in cells):
+                overflow = number
+                break
+        return grid, overflow
     except Exception:  # a damaged sheet, or a chart sheet
         return None
 
@@ -180,8 +191,8 @@ class _SheetReader:
         letter = get_column_letter(column) if column else None
         self.problems.append(Problem(self.sheet, row, letter, message, path))
 
-    def read(self, grid: list[list[tuple[object, str]]]) -> dict | None:
-        keys = [value.strip() if isinstance(value, str) else "" for (value, _type), *_rest in grid[:MAX_ROWS]]
+    def read(self, grid: list[list[tuple[object, str]]], overflow: int | None) -> dict | None:
+        keys = [row[0][0].strip() if isinstance(row[0][0], str) else "" for row in grid]
         if not set(keys) & (self.fields.keys() | self.tables.keys()):
             self.problem(None, 1, NO_KEY_COLUMN)
             return None
@@ -193,7 +204,8 @@ class _SheetReader:
             elif key in self.fields or key in self.tables:
                 table = None
                 if key in values:
-                    self.problem(number, 1, _l(DUPLICATE_KEY.message, key=key), f"{self.sec.key}.{key}")
+                    self.problem(number, 1, _l("“%(key)s” appears more than once in column A; only its first row "
+                                               "was read.", key=key), f"{self.sec.key}.{key}")
                 elif key in self.fields:
                     values[key] = self.cell(self.fields[key], cells[2], cells[3], number, 3, 4, f"{self.sec.key}.{key}")
                 else:
@@ -202,17 +214,21 @@ class _SheetReader:
             elif table is not None:
                 table.line(cells, number)
             elif key:
-                self.problem(number, 1, _l(UNKNOWN_KEY.message, key=_short(key)))
+                self.problem(number, 1, _l("“%(key)s” in column A is not a key of this sheet; the row was "
+                                           "ignored. Do not change column A.", key=_short(key)))
             else:
                 for column in (3, 4):
-                    if cell_text(*cells[column - 1], Field("", ""))[0] or cells[column - 1][1] == "f":
+                    if any(cell_text(*cells[column - 1], _ANY)):
                         self.problem(number, column, VALUE_WITHOUT_KEY)
-        if len(grid) > MAX_ROWS and any(value is not None for value, _type in grid[MAX_ROWS]):
-            self.problem(MAX_ROWS + 1, None, _l(TOO_MANY_ROWS.message, max=MAX_ROWS))
+        if overflow is not None:
+            self.problem(overflow, None, _l("Only the first %(max)s rows of a sheet are read; the rows below were "
+                                            "ignored.", max=MAX_ROWS))
         for key in self.fields.keys() - values.keys():
-            self.problem(None, None, _l(MISSING_FIELD.message, key=key), f"{self.sec.key}.{key}")
+            self.problem(None, None, _l("The row of “%(key)s” is missing. Do not delete rows of the template.",
+                                        key=key), f"{self.sec.key}.{key}")
         for key in self.tables.keys() - values.keys():
-            self.problem(None, None, _l(MISSING_TABLE.message, key=key), f"{self.sec.key}.{key}")
+            self.problem(None, None, _l("The table “%(key)s” is missing: its key row was deleted or changed.",
+                                        key=key), f"{self.sec.key}.{key}")
         return {k: v for k, v in values.items() if v is not None}
 
     def cell(self, spec: Field, value_cell, unit_cell, row: int, column: int, unit_column: int | None,
@@ -222,7 +238,8 @@ class _SheetReader:
         if message is None and text and spec.kind in ("decimal", "integer", "date"):
             message = parse(spec, {"v": text}).error
         if message is None and text and spec.kind == "choice" and text not in {v for v, _label in spec.choices}:
-            message = _l(BAD_CHOICE.message, value=_short(text), choices=", ".join(v for v, _label in spec.choices))
+            message = _l("“%(value)s” is not one of the options: %(choices)s.", value=_short(text),
+                         choices=", ".join(v for v, _label in spec.choices))
         if message is not None:
             self.problem(row, column, message, path)
             return None
@@ -231,7 +248,8 @@ class _SheetReader:
         unit_text, message = cell_text(*unit_cell, spec) if unit_column else ("", None)
         code = _unit_code(unit_text, spec) if message is None else None
         if code is None:
-            self.problem(row, unit_column, message or _l(BAD_UNIT.message, unit=_short(unit_text),
+            self.problem(row, unit_column, message or _l("“%(unit)s” is not a unit of this field. Choose one of: "
+                                                         "%(units)s.", unit=_short(unit_text),
                                                          units=", ".join(spec.units)), path)
             return None
         return {"v": text, "u": code}
@@ -247,11 +265,13 @@ class _TableReader:
             if key and key not in self.at and self.known(key):
                 self.at[key] = number
             elif key:
-                sheet.problem(row, number, _l(UNKNOWN_COLUMN.message, key=_short(key)), self.path)
-        missing = [k for c in table.columns for k in (c.key, c.key + UNIT_SUFFIX if c.units else None)
-                   if k and k not in self.at]
+                sheet.problem(row, number, _l("“%(key)s” is not a column of this table; the column was ignored.",
+                                              key=_short(key)), self.path)
+        expected = [c.key for c in table.columns] + [c.key + UNIT_SUFFIX for c in table.columns if c.units]
+        missing = [key for key in expected if key not in self.at]
         for key in missing:
-            sheet.problem(row, None, _l(MISSING_COLUMN.message, key=key), self.path)
+            sheet.problem(row, None, _l("The column “%(key)s” of this table is missing, so the table was not "
+                                        "read. Do not delete columns or change the grey key row.", key=key), self.path)
         if missing:
             self.rows = None
 
@@ -268,7 +288,8 @@ class _TableReader:
         self.lines += 1
         if self.lines > self.table.max_rows:
             if self.lines == self.table.max_rows + 1:
-                self.sheet.problem(number, None, _l(TOO_MANY_LINES.message, max=self.table.max_rows), self.path)
+                self.sheet.problem(number, None, _l("This table takes at most %(max)s lines; this line and the ones "
+                                                    "below were not read.", max=self.table.max_rows), self.path)
             return
         index = len(self.rows)
         row = {}

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.reports import units
 from portal.reports.schema import SECTIONS, Field, Section, Table
-from portal.reports.values import field_text, parse, row_text, table_rows
+from portal.reports.values import cell, parse, section_data, table_rows
 
 Labels = Callable[[object], str]  # turns a lazy label into text in the locale forced around the call
 
@@ -66,12 +66,17 @@ def table_columns(table: Table) -> list[tuple[str, Field, bool]]:
     return columns
 
 
-def bilingual(labels: Labels, text: object) -> str:
+def _both(labels: Labels, text: object) -> tuple[str, str]:
     with force_locale("zh"):
         zh = labels(text)
     with force_locale("en"):
         en = labels(text)
-    return zh if zh == en else f"{zh}\n{en}"
+    return zh, en
+
+
+def bilingual(labels: Labels, text: object, separator: str = "\n") -> str:
+    zh, en = _both(labels, text)
+    return zh if zh == en else f"{zh}{separator}{en}"
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object, *, font=None, fill=None, text: bool = False):
@@ -132,6 +137,11 @@ class _Validations:
             self.date(value_cells)
 
 
+def _raw(raw: object, spec: Field) -> tuple[str, str | None]:
+    text, unit = cell(raw)
+    return text, unit or spec.default_unit
+
+
 def _value(spec: Field, text: str, template: bool) -> object:
     """The template keeps what was typed; the export shows a numeric field's parsed value as a number."""
     if template or spec.kind not in ("decimal", "integer"):
@@ -147,10 +157,10 @@ def _fields(ws, sec: Section, fields: list[Field], data: dict, labels: Labels, r
     _header(ws, row, ["名称\nField", "数值\nValue", "单位\nUnit", "可选单位、说明\nUnits, notes"])
     for spec in fields:
         row += 1
-        text, unit = field_text(data, sec, spec)
+        text, unit = _raw(section_data(data, sec).get(spec.key), spec)
         notes = [_unit_names(spec.units)] if spec.units else []
         if spec.kind == "choice":
-            notes.append("; ".join(f"{value} = {bilingual(labels, label)}" for value, label in spec.choices))
+            notes.append("; ".join(f"{value} = {bilingual(labels, label, ' / ')}" for value, label in spec.choices))
         if spec.hint is not None:
             notes.append(bilingual(labels, spec.hint))
         _put(ws, row, KEY, spec.key, font=_KEY_FONT, fill=_KEY_FILL)
@@ -169,10 +179,10 @@ def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int,
     _put(ws, row, LABEL, bilingual(labels, table.label), font=Font(bold=True, size=12))
     _header(ws, row + 1, ["单位\nUnit" if is_unit else bilingual(labels, spec.label) for _k, spec, is_unit in columns])
     _put(ws, row + 2, KEY, table.key, font=_KEY_FONT, fill=_KEY_FILL)
-    for index, (key, _spec, _is_unit) in enumerate(columns, start=2):
+    for index, (key, _spec, is_unit) in enumerate(columns, start=2):
         _put(ws, row + 2, index, key, font=_KEY_FONT, fill=_KEY_FILL)
-        ws.column_dimensions[get_column_letter(index)].width = max(
-            ws.column_dimensions[get_column_letter(index)].width or 0, 10 if _is_unit else 18)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = max(dimension.width or 0, 10 if is_unit else 18)
     first = row + 3
     rows = table_rows(data, sec, table)
     lines = len(rows) + (min(EXTRA_LINES, max(table.max_rows - len(rows), 0)) if aids.enabled else 0)
@@ -180,7 +190,7 @@ def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int,
         values = rows[line] if line < len(rows) else {}
         _put(ws, first + line, KEY, line + 1, font=_KEY_FONT, fill=_KEY_FILL)
         for index, (_key, spec, is_unit) in enumerate(columns, start=2):
-            text, unit = row_text(values, spec)
+            text, unit = _raw(values.get(spec.key), spec)
             value = unit if is_unit else _value(spec, text, aids.enabled)
             _put(ws, first + line, index, value, text=isinstance(value, str))
     last = first + max(lines, table.max_rows) - 1
@@ -242,6 +252,10 @@ def _instructions(ws: Worksheet, site_name: str, year: int, labels: Labels) -> N
         *(f"{code} = {units.label(code, 'zh')} / {units.label(code, 'en')}"
           for code in dict.fromkeys(c for s in SECTIONS for spec in _specs(s) for c in spec.units)),
     ]
+    for sec in SECTIONS:
+        for spec in (spec for spec in _specs(sec) if spec.kind == "choice"):
+            lines += ["", f"# {sec.key} · {bilingual(labels, spec.label, ' / ')}: 选项代码 Option codes"]
+            lines += [f"{value} = {bilingual(labels, label, ' / ')}" for value, label in spec.choices]
     for row, line in enumerate(lines, start=1):
         title = line.startswith("# ")
         _put(ws, row, 1, line.removeprefix("# ") or None, font=_HEADER_FONT if title else None)

@@ -36,3 +36,9 @@ class DecisionForm(FlaskForm):
                          render_kw={"rows": 3})
     decision = HiddenField()
     submit = SubmitField(_l("Send decision"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Filled-in Excel template (.xlsx)"),
+                     validators=[FileRequired(message=_l("Choose the filled-in Excel file to upload."))])
+    submit = SubmitField(_l("Upload and preview"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
@@ -24,6 +24,8 @@ class AnnualReport(OrgOwned, db.Model):
         UniqueConstraint("site_id", "year", name="uq_annual_reports_site_year"),
         CheckConstraint("status IN ('draft', 'submitted', 'returned', 'accepted')", name="status"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
+        # The review queue: reports of one status, oldest submission first.
+        Index("ix_annual_reports_queue", "status", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,3 +148,26 @@ class EmissionFactorRecord(db.Model):
     confirmed: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportImport(db.Model):
+    """An uploaded Excel file waiting for the user to confirm its import; the file itself is kept in the
+    instance folder under its SHA-256 and read again on preview and on import."""
+
+    __tablename__ = "report_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("annual_reports.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The report's version when the file was uploaded: importing over later edits needs a fresh preview.
+    report_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+
+    report: Mapped[AnnualReport] = relationship()
+
+    @classmethod
+    def visible_to(cls, user):
+        return cls.user_id == user.id

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from portal.access import owned_or_404, require, requires
 from portal.database import utcnow
@@ -27,15 +27,16 @@ QUEUE_STATUSES = ("submitted", "returned", "accepted")
 def queue():
     filters = {key: (request.args.get(key) or "").strip() for key in ("status", "district", "industry", "min_days")}
     status = filters["status"] if filters["status"] in QUEUE_STATUSES else "submitted"
-    stmt = (select(AnnualReport).join(Site, AnnualReport.site_id == Site.id)
-            .join(Organisation, AnnualReport.organisation_id == Organisation.id)
-            .where(AnnualReport.status == status)
-            .options(joinedload(AnnualReport.site).joinedload(Site.organisation))
+    # A list needs neither the report data nor the explanations: leave those (large JSON) columns unloaded.
+    stmt = (select(AnnualReport).where(AnnualReport.status == status)
+            .options(defer(AnnualReport.data), defer(AnnualReport.explanations),
+                     joinedload(AnnualReport.site).joinedload(Site.organisation))
             .order_by(AnnualReport.submitted_at.asc().nulls_last(), AnnualReport.id))
     if filters["district"]:
-        stmt = stmt.where(Site.district == filters["district"])
+        stmt = stmt.where(AnnualReport.site.has(Site.district == filters["district"]))
     if filters["industry"]:
-        stmt = stmt.where(Organisation.industry_code.startswith(filters["industry"].upper()))
+        stmt = stmt.where(AnnualReport.site.has(Site.organisation.has(
+            Organisation.industry_code.startswith(filters["industry"].upper()))))
     if filters["min_days"].isdigit():
         stmt = stmt.where(AnnualReport.submitted_at <= utcnow() - timedelta(days=int(filters["min_days"])))
     return render_template("reports/queue.html", page=paginate(stmt), filters={**filters, "status": status},

@@ -10,7 +10,7 @@ from flask import current_app
 from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
 from portal.orgs.models import Invitation, JoinRequest
-from portal.reports.models import AnnualReport, Evidence
+from portal.reports.models import AnnualReport, Evidence, ReportImport, ReportVersion
 from portal.sites.models import Site
 from tests.conftest import PASSWORD, login
 
@@ -77,6 +77,11 @@ EXPECTED = {
     "review.queue": ("GET", {"reviewer"}),
     "review.review_report": ("GET", {"reviewer"}),
     "factors.index": ("GET", PLATFORM),
+    "report_excel.template": ("GET", SUPPLIERS),
+    "report_excel.upload": ("POST", SUPPLIERS | PLATFORM),
+    "report_excel.preview": ("GET", {"supplier_admin", "platform_admin"}),  # the uploader's own import only
+    "report_excel.apply": ("POST", {"supplier_admin", "platform_admin"}),
+    "report_excel.export": ("GET", REPORT_READERS),
     "factors.add": ("POST", PLATFORM),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
@@ -93,21 +98,24 @@ def world(app, make):
              "buyer": make.user(orgs["buyer"]), "reviewer": make.user(orgs["reviewer"]),
              "authority": make.user(orgs["authority"]), "platform_admin": make.user(None)}
     foreign = make.org("supplier")
-    make.user(foreign)
-    return {"orgs": orgs, "users": users, "foreign": foreign}
+    return {"orgs": orgs, "users": users, "foreign": foreign, "foreign_user": make.user(foreign)}
 
 
-def _report_of(org, status):
+def _report_of(org, status, uploader):
     site = Site(organisation_id=org.id, name=f"site-{org.id}-{status}")
     report = AnnualReport(organisation_id=org.id, site=site, year=2024, status=status)
+    if status == "accepted":
+        report.versions.append(ReportVersion(number=1, data={}, decision="accepted"))
     evidence = Evidence(organisation_id=org.id, report=report, field_path="energy", filename="x.pdf",
                         content_type="application/pdf", size=1, sha256="0" * 64)
-    db.session.add_all([site, report, evidence])
+    pending = ReportImport(report=report, user_id=uploader.id, filename="x.xlsx", sha256="1" * 64, report_version=1)
+    db.session.add_all([site, report, evidence, pending])
     db.session.commit()
     stored = Path(current_app.config["UPLOAD_DIR"]) / "00" / ("0" * 64)
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"%PDF-1.4")
-    return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy"}
+    return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy",
+            "import_id": pending.id}
 
 
 def _objects_of(org, make):
@@ -146,7 +154,8 @@ def test_access_matrix(app, make, world, role):
     if role != "anonymous":
         login(client, world["users"][role], PASSWORD)
     own_org = world["orgs"].get(role) or world["orgs"]["supplier_admin"]
-    values = {**_objects_of(own_org, make), **_report_of(world["orgs"]["supplier_admin"], "submitted")}
+    values = {**_objects_of(own_org, make), **_report_of(world["orgs"]["supplier_admin"], "accepted",
+                                                                   world["users"]["supplier_admin"])}
     problems = []
     for endpoint, (method, allowed) in sorted(EXPECTED.items()):
         if endpoint == "auth.logout":
@@ -173,7 +182,7 @@ def test_another_organisations_ids_answer_404(app, make, world):
     """Every route with an object id, opened by a supplier admin with the ids of another supplier."""
     client = app.test_client()
     login(client, world["users"]["supplier_admin"], PASSWORD)
-    foreign = {**_objects_of(world["foreign"], make), **_report_of(world["foreign"], "draft")}
+    foreign = {**_objects_of(world["foreign"], make), **_report_of(world["foreign"], "draft", world["foreign_user"])}
     checked = 0
     for rule in app.url_map.iter_rules():
         # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
