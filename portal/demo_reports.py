@@ -75,11 +75,13 @@ def load_demo_reports(organisations: dict[str, Organisation]) -> int:
         site = Site(organisation_id=org.id, name=name, district=org.district, permit_category=permit,
                     main_products="演示产品", permit_number=permit_number)
         db.session.add(site)
-        rng = random.Random(org.credit_code)
+        # The same draws every year, grown a little: a plant's figures move gradually, not at random.
         for offset, year in enumerate((2022, 2023)):
-            db.session.add(_accepted_report(org, site, year, report_data(rng, 1 + 0.08 * offset)))
+            data = report_data(random.Random(org.credit_code), 1 + 0.08 * offset)
+            db.session.add(_accepted_report(org, site, year, data))
+        production = report_data(random.Random(org.credit_code), 1.1)["production"]
         db.session.add(AnnualReport(organisation_id=org.id, site=site, year=2024, status="draft",
-                                    data={"production": report_data(rng, 1.1)["production"]}))
+                                    data={"production": production}))
         created += 4
     return created
 
@@ -99,7 +101,8 @@ def load_scale(suppliers: int, years: int) -> int:
         db.session.add_all([org, site])
         db.session.flush()
         for offset in range(years):
-            db.session.add(_accepted_report(org, site, 2026 - years + offset, report_data(rng, 1 + 0.05 * offset)))
+            data = report_data(random.Random(serial), 1 + 0.05 * offset)
+            db.session.add(_accepted_report(org, site, 2026 - years + offset, data))
         created += 1
         if created % 100 == 0:
             db.session.flush()
