@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import changes, record_event, snapshot
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.auth.services import user_by_email
-from portal.errors import ConflictError, ServiceError
+from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locking import check_version, flush_or_conflict
 from portal.orgs.models import MemberRole, Organisation, OrgKind
 
 PROFILE_FIELDS = ("name_zh", "name_en", "address", "district", "industry_code", "contact_name",
@@ -40,15 +40,11 @@ def ensure_email_free(email: str) -> None:
 
 
 def update_profile(org: Organisation, data: dict, *, expected_version: int | None, actor: User) -> None:
-    if expected_version is not None and org.version_id != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE, code="conflict")
+    check_version(org, expected_version, CONFLICT_MESSAGE)
     before = snapshot(org, PROFILE_FIELDS)
     for name in PROFILE_FIELDS:
         setattr(org, name, data.get(name))
-    try:
-        db.session.flush()
-    except StaleDataError as err:
-        raise ConflictError(CONFLICT_MESSAGE, code="conflict") from err
+    flush_or_conflict(CONFLICT_MESSAGE)
     diff = changes(before, snapshot(org, PROFILE_FIELDS))
     if diff:
         record_event("org.profile_updated", org, actor=actor, organisation_id=org.id, summary=diff)

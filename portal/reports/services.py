@@ -7,13 +7,13 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import record_event
 from portal.auth.models import User
 from portal.database import utcnow
-from portal.errors import ConflictError, ServiceError
+from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locking import check_version, flush_or_conflict
 from portal.mail import queue_mail
 from portal.orgs.models import MemberRole
 from portal.reports import workflow
@@ -73,17 +73,12 @@ def carry_forward(data: dict) -> dict:
     return fresh
 
 
-def _ensure_version(report: AnnualReport, expected_version: int | None) -> None:
-    if expected_version is not None and report.version_id != expected_version:
-        raise ConflictError(CONFLICT, code="conflict")
-
-
 def save_section(report: AnnualReport, section_key: str, values: dict, explanations: dict, *,
                  expected_version: int | None, actor: User) -> None:
     """Keeps exactly what was typed (valid or not): a draft is never lost to a validation error."""
     if not workflow.can_edit(actor, report):
         raise ServiceError(_l("This report is not open for editing."), code="locked")
-    _ensure_version(report, expected_version)
+    check_version(report, expected_version, CONFLICT)
     data = dict(report.data or {})
     data[section_key] = values
     report.data = data
@@ -92,10 +87,7 @@ def save_section(report: AnnualReport, section_key: str, values: dict, explanati
     kept.update({path: text for path, text in explanations.items() if text.strip()})
     report.explanations = kept
     report.updated_by_id = actor.id
-    try:
-        db.session.flush()
-    except StaleDataError as err:
-        raise ConflictError(CONFLICT, code="conflict") from err
+    flush_or_conflict(CONFLICT)
 
 
 def submit(report: AnnualReport, *, actor: User) -> ReportVersion:

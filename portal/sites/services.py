@@ -2,11 +2,11 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import changes, record_event, snapshot
-from portal.errors import ConflictError, ServiceError
+from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locking import check_version, flush_or_conflict
 from portal.sites.forms import SITE_FIELDS
 from portal.sites.models import Site
 
@@ -44,18 +44,14 @@ def create_site(organisation_id: int, data: dict, *, actor) -> Site:
 
 
 def update_site(site: Site, data: dict, *, expected_version: int | None, actor) -> None:
-    if expected_version is not None and expected_version != site.version_id:
-        raise ConflictError(CONFLICT, code="conflict")
+    check_version(site, expected_version, CONFLICT)
     _ensure_unique_name(site.organisation_id, data["name"], site.id)
     _check_permit_number(data)
     before = snapshot(site, SITE_FIELDS)
     for key in SITE_FIELDS:
         setattr(site, key, data.get(key) or None)
     site.permit_category = data.get("permit_category") or "registration"
-    try:
-        db.session.flush()
-    except StaleDataError as err:
-        raise ConflictError(CONFLICT, code="conflict") from err
+    flush_or_conflict(CONFLICT)
     diff = changes(before, snapshot(site, SITE_FIELDS))
     if diff:
         record_event("site.updated", site, actor=actor, summary=diff)

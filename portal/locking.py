@@ -1,0 +1,22 @@
+"""Optimistic locking: a save based on an older version of a row is refused, never silently applied.
+
+Rows that two people may edit carry a `version_id` (the mapper's version_id_col); forms send back the
+version they showed, and the flush refuses a row that changed underneath (StaleDataError).
+"""
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.errors import ConflictError
+from portal.extensions import db
+
+
+def check_version(obj, expected_version: int | None, message) -> None:
+    if expected_version is not None and obj.version_id != expected_version:
+        raise ConflictError(message, code="conflict")
+
+
+def flush_or_conflict(message) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        raise ConflictError(message, code="conflict") from err
