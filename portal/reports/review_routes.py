@@ -11,7 +11,7 @@ from portal.access import owned_or_404, require, requires
 from portal.database import utcnow
 from portal.orgs.models import Organisation
 from portal.pagination import paginate
-from portal.reports import derived, services, workflow
+from portal.reports import derived, evidence, services, workflow
 from portal.reports.forms import DecisionForm
 from portal.reports.models import AnnualReport
 from portal.reports.schema import SECTIONS
@@ -58,4 +58,4 @@ def review_report(report_id):
         explanations=(version.explanations if version else {}) or {}, form=DecisionForm(),
         actions=workflow.allowed_actions(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
         changes=services.changes_between(previous.data if previous else None, version.data) if previous else [],
-        label_of=services.label_of)
+        label_of=services.label_of, evidence=evidence.evidence_of(report))

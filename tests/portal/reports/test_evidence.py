@@ -79,3 +79,13 @@ def test_an_upload_over_the_size_limit_gets_the_413_page(supplier, app):
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 413
+
+
+def test_the_reviewer_sees_each_sections_evidence_on_the_review_page(supplier, reviewer):
+    report_id = supplier.new_report()
+    upload(supplier.client, report_id, "电费单.pdf", PDF)
+    supplier.fill_minimum(report_id)
+    supplier.client.post(f"/reports/{report_id}/submit")
+    page = reviewer.get(f"/reports/{report_id}/review").get_data(as_text=True)
+    item = db.session.scalars(db.select(Evidence)).one()
+    assert f"/evidence/{item.id}" in page and "电费单.pdf" in page
