@@ -14,6 +14,7 @@ run: setup
 setup: $(STAMP) translations
 	@mkdir -p $(PORTAL_INSTANCE_PATH)
 	PORTAL_ENV=development $(PY) -m flask --app portal db upgrade
+	PORTAL_ENV=development $(PY) -m flask --app portal benchmarks seed
 	PORTAL_ENV=development $(PY) -m flask --app portal demo load
 	PORTAL_ENV=development $(PY) -m flask --app portal guidance seed
 	PORTAL_ENV=development $(PY) -m flask --app portal guidance rebuild

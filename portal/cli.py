@@ -11,6 +11,7 @@ from portal.extensions import db
 demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
 users_cli = AppGroup("users", help="Accounts.")
 guidance_cli = AppGroup("guidance", help="The guideline documents and the assistant's index.")
+benchmarks_cli = AppGroup("benchmarks", help="Green procurement benchmarks for the self-assessment.")
 
 
 @guidance_cli.command("seed")
@@ -21,6 +22,16 @@ def guidance_seed():
     changed = seed_bundled()
     db.session.commit()
     click.echo(f"{changed} guideline documents copied in.")
+
+
+@benchmarks_cli.command("seed")
+def seed_benchmarks():
+    """Publishes the programme's default benchmark (portal/assessment/data); idempotent."""
+    from portal.assessment.services import seed_programme_benchmark
+
+    added = seed_programme_benchmark()
+    db.session.commit()
+    click.echo(f"{added} benchmark versions published.")
 
 
 @guidance_cli.command("rebuild")
@@ -85,3 +96,4 @@ def register_cli(app) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(guidance_cli)
+    app.cli.add_command(benchmarks_cli)

@@ -26,6 +26,15 @@ ROLE_LABELS = {"admin": _l("Organisation admin"), "staff": _l("Staff")}
 LOCALE_NAMES = {"zh": "中文", "en": "English"}
 
 
+EFFORT_LABELS = {"low": _l("little effort"), "medium": _l("some effort"), "high": _l("much effort")}
+LOST_LABELS = {
+    "unanswered": _l("not answered"),
+    "answer_no": _l("answered no"),
+    "partly": _l("only partly"),
+    "option_lower": _l("a better option exists"),
+    "below_threshold": _l("below the threshold for full points"),
+    "above_threshold": _l("above the threshold for full points"),
+}
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
@@ -111,6 +120,8 @@ def register(app) -> None:
             "status_label": status_label,
             "unit_label": unit_label,
             "energy_label": lambda code: str(ENERGY_LABELS.get(code, code)),
+            "effort_label": lambda code: str(EFFORT_LABELS.get(code, code)),
+            "lost_label": lambda code: str(LOST_LABELS.get(code, code)),
             "permit_labels": dict(PERMIT_CATEGORIES),
             "district_choices": district_choices,
             "is_supplier": is_supplier(current_user),

@@ -146,6 +146,9 @@ def number_text(value: float) -> str:
     return "0" if number == 0 else format(number.normalize(), "f")
 
 
+NOT_FINITE = _l("Enter a number, for example 1234.5 (no units or words).")
+
+
 def cell_text(value: object, data_type: str, spec: Field) -> tuple[str, object | None]:
     """(text as a report stores it, problem message) of a cell's value."""
     if value is None:
@@ -157,6 +160,8 @@ def cell_text(value: object, data_type: str, spec: Field) -> tuple[str, object |
     if isinstance(value, int):
         return str(value), None
     if isinstance(value, float):
+        if not math.isfinite(value):  # beyond what Excel can hold: the file was not saved by Excel as typed
+            return "", NOT_FINITE
         return number_text(value), None
     if isinstance(value, datetime):
         if spec.kind == "date" or value.time() == time():

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from flask import current_app
 
+from portal.assessment.models import Assessment, Benchmark
+from portal.assessment.services import seed_programme_benchmark
 from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
 from portal.orgs.models import Invitation, JoinRequest
@@ -82,6 +84,11 @@ EXPECTED = {
     "report_excel.preview": ("GET", {"supplier_admin", "platform_admin"}),  # the uploader's own import only
     "report_excel.apply": ("POST", {"supplier_admin", "platform_admin"}),
     "report_excel.export": ("GET", REPORT_READERS),
+    "assessment.index": ("GET", SUPPLIERS),
+    "assessment.create": ("POST", SUPPLIERS),
+    "assessment.fill": ("GET", SUPPLIERS | PLATFORM),
+    "assessment.submit": ("POST", SUPPLIERS | PLATFORM),
+    "assessment.scorecard": ("GET", SUPPLIERS | PLATFORM),
     "factors.add": ("POST", PLATFORM),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
@@ -109,13 +116,16 @@ def _report_of(org, status, uploader):
     evidence = Evidence(organisation_id=org.id, report=report, field_path="energy", filename="x.pdf",
                         content_type="application/pdf", size=1, sha256="0" * 64)
     pending = ReportImport(report=report, user_id=uploader.id, filename="x.xlsx", sha256="1" * 64, report_version=1)
-    db.session.add_all([site, report, evidence, pending])
+    seed_programme_benchmark()
+    assessment = Assessment(organisation_id=org.id, benchmark=db.session.scalars(db.select(Benchmark)).first(),
+                            year=2026)
+    db.session.add_all([site, report, evidence, pending, assessment])
     db.session.commit()
     stored = Path(current_app.config["UPLOAD_DIR"]) / "00" / ("0" * 64)
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"%PDF-1.4")
     return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy",
-            "import_id": pending.id}
+            "import_id": pending.id, "assessment_id": assessment.id}
 
 
 def _objects_of(org, make):

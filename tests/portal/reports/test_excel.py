@@ -421,3 +421,11 @@ def test_blank_lines_of_a_draft_are_dropped_on_the_way_back():
 
     assert result.problems == []
     assert result.data["hazardous_waste"] == DRAFT["hazardous_waste"]
+
+
+def test_a_number_beyond_what_excel_can_hold_is_a_problem_not_infinity():
+    # Found by the property test above: 1.7976931348623157e308 is written rounded to 15 digits, which is
+    # more than a float can hold, so it reads back as infinity.
+    result = read_workbook(edited(template(), _set("energy", "electricity", 3, 1.7976931348623157e308)))
+    assert [(p.sheet, p.field_path) for p in result.problems] == [("energy", "energy.electricity")]
+    assert "1234.5" in english(result.problems[0].message)

@@ -1,0 +1,73 @@
+"""Facts the benchmark may use, derived from a supplier's accepted annual data (each site's latest accepted
+report). A fact that the data cannot establish is left out: a prefill or a knock-out never guesses."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.reports.models import AnnualReport, ReportVersion
+from portal.reports.schema import section
+from portal.reports.validation import amount
+from portal.reports.values import is_blank_row, parse, section_data, table_rows
+from portal.sites.models import Site
+
+
+def latest_accepted(organisation_id: int) -> list[dict]:
+    rows = db.session.execute(
+        select(AnnualReport.site_id, AnnualReport.year, ReportVersion.data)
+        .join(ReportVersion, ReportVersion.report_id == AnnualReport.id)
+        .where(AnnualReport.organisation_id == organisation_id, ReportVersion.decision == "accepted")
+        .order_by(AnnualReport.year, ReportVersion.number)).all()
+    latest: dict[int, dict] = {}
+    for site_id, _year, data in rows:
+        latest[site_id] = data  # ordered by year then version: the last one wins
+    return list(latest.values())
+
+
+def _certificates(data: dict) -> list[tuple[str | None, date | None]]:
+    sec = section("certifications")
+    table = sec.item("certificates")
+    kind, expiry = (next(c for c in table.columns if c.key == key) for key in ("type", "expiry"))
+    return [(parse(kind, row.get("type")).value, parse(expiry, row.get("expiry")).value)
+            for row in table_rows(data, sec, table) if not is_blank_row(row)]
+
+
+def facts_for(organisation_id: int, today: date | None = None) -> dict[str, object]:
+    today = today or date.today()
+    reports = latest_accepted(organisation_id)
+    if not reports:
+        return {}
+    certificates = [c for data in reports for c in _certificates(data)]
+    facts: dict[str, object] = {
+        "certification.iso14001_valid": any(k == "iso14001" and (e is None or e >= today) for k, e in certificates),
+        "certification.iso50001_valid": any(k == "iso50001" and (e is None or e >= today) for k, e in certificates),
+        "certification.cleaner_production_done": any(k == "cleaner_production" for k, _e in certificates),
+    }
+    hazardous = section("hazardous_waste")
+    lines = hazardous.item("lines")
+    columns = {c.key: c for c in lines.columns}
+    transferred = [row for data in reports for row in table_rows(data, hazardous, lines)
+                   if amount(parse(columns["transferred"], row.get("transferred")), "t")]
+    if transferred:
+        facts["hazardous_waste.all_transferred_licensed"] = all(
+            parse(columns["handler_licence"], row.get("handler_licence")).value for row in transferred)
+    energy = section("energy")
+    total = sum((amount(parse(energy.item("electricity"), section_data(d, energy).get("electricity")), "kWh")
+                 or Decimal(0)) for d in reports)
+    renewable = sum((amount(parse(energy.item("electricity_renewable"),
+                                  section_data(d, energy).get("electricity_renewable")), "kWh") or Decimal(0))
+                    for d in reports)
+    if total:
+        facts["energy.renewable_share_percent"] = (renewable * 100 / total).quantize(Decimal("0.1"))
+    violations = section("violations")
+    facts["violations.none_in_year"] = not any(
+        not is_blank_row(row) for d in reports for row in table_rows(d, violations, violations.item("penalties")))
+    sites = db.session.scalars(select(Site).where(Site.organisation_id == organisation_id)).all()
+    if sites:
+        facts["site.permit_category_known"] = all(
+            s.permit_category == "registration" or s.permit_number for s in sites)
+    return facts
