@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -42,18 +41,18 @@ def published() -> list[Benchmark]:
                                    .order_by(Benchmark.key, Benchmark.version.desc())))
 
 
-@lru_cache(maxsize=64)
-def _parse(benchmark_id: int, version_id: int, definition: str) -> spec.Benchmark:
-    import json
-
-    return spec.from_dict(json.loads(definition))
+_parsed: dict[tuple[int, int], spec.Benchmark] = {}
 
 
 def questionnaire(row: Benchmark) -> spec.Benchmark:
-    """The parsed questionnaire of a stored benchmark (published ones never change, so it is cached)."""
-    import json
-
-    return _parse(row.id, row.version_id, json.dumps(row.definition, sort_keys=True))
+    """The parsed questionnaire of a stored benchmark, cached per row and row version (every edit of a
+    draft bumps version_id; published ones never change)."""
+    key = (row.id, row.version_id)
+    if key not in _parsed:
+        if len(_parsed) > 64:
+            _parsed.clear()
+        _parsed[key] = spec.from_dict(row.definition)
+    return _parsed[key]
 
 
 def _prefill(questions: spec.Benchmark, facts: dict) -> tuple[dict, dict]:
