@@ -1,14 +1,15 @@
 """Suppliers assess themselves against a benchmark and see a transparent score and their gaps."""
 
 from datetime import date
+from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.access import is_supplier, owned_or_404, requires
-from portal.assessment import scoring, services
+from portal.assessment import exports, scoring, services
 from portal.assessment.models import Assessment
 from portal.assistant.engine import AssistantUnavailable, get_assistant
 from portal.errors import ServiceError
@@ -120,3 +121,22 @@ def scorecard(assessment_id):
                            bands={b.grade: b for b in questions.grade_bands})
 
 
+
+
+@bp.get("/assessments/<int:assessment_id>/scorecard.pdf")
+def scorecard_pdf(assessment_id):
+    assessment = owned_or_404(Assessment, assessment_id)
+    content = exports.scorecard_pdf(assessment, current_locale())
+    return send_file(BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"scorecard-{assessment.year}-{assessment.id}.pdf")
+
+
+@bp.get("/assessments/<int:assessment_id>/scorecard.xlsx")
+def scorecard_xlsx(assessment_id):
+    assessment = owned_or_404(Assessment, assessment_id)
+    labels = {"title": _("Scorecard"), "question": _("Question"), "text": _("Question"), "answer": _("Answer"),
+              "points": _("Points"), "max": _("Maximum"), "lost": _("Points lost"), "effort": _("Effort"),
+              "improve": _("What would earn them")}
+    content = exports.scorecard_workbook(assessment, current_locale(), labels)
+    return send_file(BytesIO(content), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=f"scorecard-{assessment.year}-{assessment.id}.xlsx")

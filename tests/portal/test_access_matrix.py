@@ -89,6 +89,8 @@ EXPECTED = {
     "assessment.fill": ("GET", SUPPLIERS | PLATFORM),
     "assessment.submit": ("POST", SUPPLIERS | PLATFORM),
     "assessment.scorecard": ("GET", SUPPLIERS | PLATFORM),
+    "assessment.scorecard_pdf": ("GET", SUPPLIERS | PLATFORM),
+    "assessment.scorecard_xlsx": ("GET", SUPPLIERS | PLATFORM),
     "factors.add": ("POST", PLATFORM),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.

@@ -99,3 +99,20 @@ def test_another_organisations_assessment_is_not_found(app, make, supplier_clien
     other = app.test_client()
     login(other, make.user(make.org("supplier")))
     assert other.get(url).status_code == 404 and other.get(url + "/scorecard").status_code == 404
+
+
+def test_the_scorecard_pdf_renders_chinese_headings_and_the_excel_lists_every_question(supplier_client, benchmark):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    url = start(supplier_client, benchmark)
+    supplier_client.post(url, data={**all_answers(benchmark, "partly"), "version": 1})
+    pdf = supplier_client.get(url + "/scorecard.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "评分卡" in text and "差距报告" in text and "各题得分" in text
+    workbook = load_workbook(io.BytesIO(supplier_client.get(url + "/scorecard.xlsx").data))
+    ids = [row[0].value for row in workbook["scorecard"].iter_rows(min_row=3)]
+    assert ids == [q.id for q in questionnaire(benchmark).questions()]
