@@ -63,6 +63,7 @@ def _bind_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal import health, i18n
     from portal.admin.routes import bp as admin_bp
+    from portal.assessment.admin_routes import bp as benchmark_admin_bp
     from portal.assessment.routes import bp as assessment_bp
     from portal.assistant.admin_routes import bp as guideline_admin_bp
     from portal.assistant.routes import bp as assistant_bp
@@ -78,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
                       guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp, report_excel_bp,
-                      assessment_bp):
+                      assessment_bp, benchmark_admin_bp):
         app.register_blueprint(blueprint)
 
 

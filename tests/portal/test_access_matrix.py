@@ -91,6 +91,10 @@ EXPECTED = {
     "assessment.scorecard": ("GET", SUPPLIERS | PLATFORM),
     "assessment.scorecard_pdf": ("GET", SUPPLIERS | PLATFORM),
     "assessment.scorecard_xlsx": ("GET", SUPPLIERS | PLATFORM),
+    "benchmark_admin.index": ("GET", PLATFORM),
+    "benchmark_admin.upload": ("POST", PLATFORM),
+    "benchmark_admin.export": ("GET", PLATFORM),
+    "benchmark_admin.publish": ("POST", PLATFORM),
     "factors.add": ("POST", PLATFORM),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
@@ -127,7 +131,7 @@ def _report_of(org, status, uploader):
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"%PDF-1.4")
     return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy",
-            "import_id": pending.id, "assessment_id": assessment.id}
+            "import_id": pending.id, "assessment_id": assessment.id, "benchmark_id": assessment.benchmark_id}
 
 
 def _objects_of(org, make):
@@ -199,7 +203,7 @@ def test_another_organisations_ids_answer_404(app, make, world):
     for rule in app.url_map.iter_rules():
         # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
         if not any(arg.endswith("_id") and arg != "doc_id" for arg in rule.arguments) or \
-                rule.endpoint.startswith(("admin.", "guideline_admin.")):
+                rule.endpoint.startswith(("admin.", "guideline_admin.", "benchmark_admin.")):
             continue
         method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
         response = client.open(_url(app, rule.endpoint, foreign), method=method, data={})
