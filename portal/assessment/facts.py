@@ -11,8 +11,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.reports.models import AnnualReport, ReportVersion
 from portal.reports.schema import section
-from portal.reports.validation import amount
-from portal.reports.values import is_blank_row, parse, section_data, table_rows
+from portal.reports.values import amount, is_blank_row, parse, table_rows, value_of
 from portal.sites.models import Site
 
 
@@ -55,12 +54,8 @@ def facts_for(organisation_id: int, today: date | None = None) -> dict[str, obje
     if transferred:
         facts["hazardous_waste.all_transferred_licensed"] = all(
             parse(columns["handler_licence"], row.get("handler_licence")).value for row in transferred)
-    energy = section("energy")
-    total = sum((amount(parse(energy.item("electricity"), section_data(d, energy).get("electricity")), "kWh")
-                 or Decimal(0)) for d in reports)
-    renewable = sum((amount(parse(energy.item("electricity_renewable"),
-                                  section_data(d, energy).get("electricity_renewable")), "kWh") or Decimal(0))
-                    for d in reports)
+    total = sum((value_of(d, "energy", "electricity", "kWh") or Decimal(0)) for d in reports)
+    renewable = sum((value_of(d, "energy", "electricity_renewable", "kWh") or Decimal(0)) for d in reports)
     if total:
         facts["energy.renewable_share_percent"] = (renewable * 100 / total).quantize(Decimal("0.1"))
     violations = section("violations")

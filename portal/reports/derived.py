@@ -12,8 +12,7 @@ from portal.extensions import db
 from portal.reports import ghg
 from portal.reports.models import EmissionFactorRecord
 from portal.reports.schema import section
-from portal.reports.validation import amount
-from portal.reports.values import parse, section_data
+from portal.reports.values import parse, section_data, value_of
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,5 @@ def greenhouse_gas(data: dict, year: int, available: list[ghg.Factor] | None = N
     except ghg.GhgError as err:
         return Derived(ghg.GhgResult(year=year, lines=(), scope1=Decimal(0), scope2=Decimal(0),
                                      total=Decimal(0), unconfirmed=False), None, str(err))
-    production = section("production")
-    output = parse(production.item("output_value"), section_data(data, production).get("output_value"))
-    output_10k = amount(output, "10k_yuan")
+    output_10k = value_of(data, "production", "output_value", "10k_yuan")
     return Derived(result, ghg.intensity(result.total, output_10k, "10k_yuan") if output_10k else None)

@@ -12,9 +12,7 @@ from portal.charts import Series
 from portal.extensions import db
 from portal.reports import derived
 from portal.reports.models import AnnualReport, ReportVersion
-from portal.reports.schema import section
-from portal.reports.validation import amount
-from portal.reports.values import parse, section_data
+from portal.reports.values import value_of
 from portal.sites.models import Site
 
 WATER_FIELDS = ("intake_municipal", "intake_ground", "intake_surface", "intake_other")
@@ -49,16 +47,11 @@ def accepted_data(organisation_id: int) -> list[tuple[str, int, dict]]:
     return list(latest.values())
 
 
-def _value(data: dict, section_key: str, key: str, unit: str) -> Decimal | None:
-    sec = section(section_key)
-    return amount(parse(sec.item(key), section_data(data, sec).get(key)), unit)
-
-
 def indicator_values(data: dict, year: int, factors) -> dict[str, Decimal | None]:
-    water = [v for v in (_value(data, "water", key, "m3") for key in WATER_FIELDS) if v is not None]
+    water = [v for v in (value_of(data, "water", key, "m3") for key in WATER_FIELDS) if v is not None]
     ghg = derived.greenhouse_gas(data, year, factors)
     return {
-        "electricity": _value(data, "energy", "electricity", "MWh"),
+        "electricity": value_of(data, "energy", "electricity", "MWh"),
         "water": sum(water) if water else None,
         "ghg": ghg.result.total if ghg and not ghg.error else None,
         "intensity": ghg.intensity if ghg and not ghg.error else None,

@@ -11,10 +11,9 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from portal.reports import units
 from portal.reports.hazardous_waste import check_code
 from portal.reports.schema import SECTIONS, Field, Table, section
-from portal.reports.values import Parsed, is_blank_row, parse, refs, section_data, table_rows
+from portal.reports.values import amount, is_blank_row, parse, refs, section_data, table_rows, value_of
 
 YOY_BOUND = Decimal("0.5")  # a change of more than ±50% on last year's accepted value needs a reason
 LOAD_TOLERANCE = Decimal("0.2")  # load vs concentration × volume may differ by rounding and sampling
@@ -30,18 +29,6 @@ class Issue:
     @property
     def section_key(self) -> str:
         return self.path.split(".", 1)[0]
-
-
-def amount(parsed: Parsed, unit: str | None) -> Decimal | None:
-    """The parsed number in `unit` (None when empty, unreadable or in a unit of another dimension)."""
-    if parsed.error or not isinstance(parsed.value, Decimal | int):
-        return None
-    if unit is None or parsed.unit is None or parsed.unit == unit:
-        return Decimal(parsed.value)
-    try:
-        return units.convert(Decimal(parsed.value), parsed.unit, unit)
-    except units.UnitError:
-        return None
 
 
 def _field_issues(path: str, spec: Field, raw, holds_permit: bool) -> Iterable[Issue]:
@@ -83,11 +70,6 @@ def _required_tables(data: dict, holds_permit: bool) -> Iterable[Issue]:
                         "permit's annual execution report. Add at least one line."))
 
 
-def _value(data: dict, sec_key: str, key: str, unit: str) -> Decimal | None:
-    sec = section(sec_key)
-    return amount(parse(sec.item(key), section_data(data, sec).get(key)), unit)
-
-
 def _row_value(row: dict, table: Table, key: str, unit: str | None) -> Decimal | None:
     column = next(c for c in table.columns if c.key == key)
     return amount(parse(column, row.get(key)), unit)
@@ -98,21 +80,21 @@ def _number(value: Decimal) -> str:
 
 
 def cross_checks(data: dict) -> Iterable[Issue]:
-    electricity = _value(data, "energy", "electricity", "kWh")
-    renewable = _value(data, "energy", "electricity_renewable", "kWh")
+    electricity = value_of(data, "energy", "electricity", "kWh")
+    renewable = value_of(data, "energy", "electricity_renewable", "kWh")
     if electricity is not None and renewable is not None and renewable > electricity:
         yield Issue("error", "energy.electricity_renewable",
                     _l("The renewable part cannot be more than all electricity consumed."))
 
-    generated = _value(data, "solid_waste", "generated", "t")
-    parts = [v for v in (_value(data, "solid_waste", "utilised", "t"), _value(data, "solid_waste", "disposed", "t"))
+    generated = value_of(data, "solid_waste", "generated", "t")
+    parts = [v for v in (value_of(data, "solid_waste", "utilised", "t"), value_of(data, "solid_waste", "disposed", "t"))
              if v]
     if generated is not None and parts and sum(parts) > generated * Decimal("1.01"):
         yield Issue("warning", "solid_waste.generated",
                     _l("Utilised plus disposed is more than generated. Was waste from last year included?"))
 
     wastewater = section("wastewater")
-    volume = _value(data, "wastewater", "volume", "m3")
+    volume = value_of(data, "wastewater", "volume", "m3")
     destination = section_data(data, wastewater).get("destination")
     if destination in ("none", {"v": "none"}) and volume:
         yield Issue("error", "wastewater.destination",

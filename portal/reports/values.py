@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from portal.reports.schema import SECTIONS, Field, FieldRef, Section, Table
+from portal.reports import units
+from portal.reports.schema import SECTIONS, Field, FieldRef, Section, Table, section
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,23 @@ def refs(data: dict, sections: tuple[Section, ...] = SECTIONS):
                 yield FieldRef(sec, item), values.get(item.key)
 
 
-def value_at(data: dict, path: str) -> Parsed | None:
-    for ref, raw in refs(data):
-        if ref.path == path:
-            return parse(ref.spec, raw)
-    return None
-
-
 def is_blank_row(row: dict) -> bool:
     return all(not cell(value)[0].strip() for value in row.values())
+
+
+def amount(parsed: Parsed, unit: str | None) -> Decimal | None:
+    """The parsed number in `unit` (None when empty, unreadable or in a unit of another dimension)."""
+    if parsed.error or not isinstance(parsed.value, Decimal | int):
+        return None
+    if unit is None or parsed.unit is None or parsed.unit == unit:
+        return Decimal(parsed.value)
+    try:
+        return units.convert(Decimal(parsed.value), parsed.unit, unit)
+    except units.UnitError:
+        return None
+
+
+def value_of(data: dict, section_key: str, key: str, unit: str) -> Decimal | None:
+    """A simple field's number in `unit`, e.g. value_of(data, "energy", "electricity", "MWh")."""
+    sec = section(section_key)
+    return amount(parse(sec.item(key), section_data(data, sec).get(key)), unit)
