@@ -10,6 +10,14 @@ from portal.errors import ConflictError
 from portal.extensions import db
 
 
+def sent_version(value) -> int | None:
+    """The version a form sent back; None (no check) when it sent none or something unreadable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def check_version(obj, expected_version: int | None, message) -> None:
     if expected_version is not None and obj.version_id != expected_version:
         raise ConflictError(message, code="conflict")

@@ -15,6 +15,7 @@ from portal.assistant.engine import AssistantUnavailable, get_assistant
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.i18n import current_locale
+from portal.locking import sent_version
 
 bp = Blueprint("assessment", __name__)
 
@@ -49,9 +50,7 @@ def create():
 def _fill_page(assessment, answers, errors, status=200):
     questions = services.questionnaire(assessment.benchmark)
     # What the user typed, scored as it stands (an answer that does not read is left out of the score).
-    shown = Assessment(answers={qid: value for qid, value in answers.items() if qid not in errors})
-    shown.benchmark, shown.organisation_id = assessment.benchmark, assessment.organisation_id
-    card = services.scorecard(shown)
+    card = services.scorecard(assessment, {qid: value for qid, value in answers.items() if qid not in errors})
     return render_template("assessment/fill.html", assessment=assessment, questions=questions, answers=answers,
                            errors=errors, card=card, locale=current_locale()), status
 
@@ -66,7 +65,8 @@ def fill(assessment_id):
     if errors:
         return _fill_page(assessment, answers, errors, 422)
     try:
-        services.save(assessment, answers, expected_version=_int(request.form.get("version")), actor=current_user)
+        services.save(assessment, answers, expected_version=sent_version(request.form.get("version")),
+                      actor=current_user)
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
@@ -76,13 +76,6 @@ def fill(assessment_id):
         return redirect(url_for("assessment.scorecard", assessment_id=assessment.id))
     flash(_("Answers saved."), "success")
     return redirect(url_for("assessment.fill", assessment_id=assessment.id))
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")

@@ -125,9 +125,10 @@ def save(assessment: Assessment, answers: dict, *, expected_version: int | None,
     flush_or_conflict(CONFLICT)
 
 
-def scorecard(assessment: Assessment) -> scoring.Scorecard:
-    answers = {qid: value for qid, value in (assessment.answers or {}).items()}
-    return scoring.score(questionnaire(assessment.benchmark), answers, facts_for(assessment.organisation_id))
+def scorecard(assessment: Assessment, answers: dict | None = None) -> scoring.Scorecard:
+    """The assessment's scorecard; `answers` scores what the user has typed instead of what is saved."""
+    return scoring.score(questionnaire(assessment.benchmark), dict(assessment.answers or {}) if answers is None
+                         else answers, facts_for(assessment.organisation_id))
 
 
 def submit(assessment: Assessment, *, actor) -> None:

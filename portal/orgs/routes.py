@@ -6,6 +6,7 @@ from portal.access import can_edit_profile, can_manage_members, owned_or_404, pu
 from portal.auth.models import User
 from portal.errors import ServiceError
 from portal.extensions import db, limiter
+from portal.locking import sent_version
 from portal.orgs import membership, services
 from portal.orgs.forms import (
     AcceptInvitationForm,
@@ -68,7 +69,8 @@ def edit_profile(org_id):
         form.version_id.data = org.version_id
     elif form.validate():
         try:
-            services.update_profile(org, form.profile_data(), expected_version=_int(form.version_id.data),
+            services.update_profile(org, form.profile_data(),
+                                    expected_version=sent_version(form.version_id.data),
                                     actor=current_user)
             db.session.commit()
         except ServiceError as err:
@@ -79,13 +81,6 @@ def edit_profile(org_id):
         flash(_("Profile saved."), "success")
         return redirect(url_for("orgs.profile", org_id=org.id))
     return render_template("orgs/edit.html", org=org, form=form, conflict=False), 422 if form.errors else 200
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.get("/organisations/<int:org_id>/members")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.access import is_platform_admin, is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locking import sent_version
 from portal.reports import derived, evidence, section_form, services, workflow
 from portal.reports.forms import CorrectionForm, DecisionForm, EvidenceForm, NewReportForm
 from portal.reports.models import AnnualReport, Evidence
@@ -102,8 +103,8 @@ def edit_section(report_id, section_key):
     values, explanations = section_form.read(request.form, sec)
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        services.save_section(report, sec.key, values, explanations, expected_version=_int(request.form.get("version")),
-                              actor=current_user)
+        services.save_section(report, sec.key, values, explanations,
+                              expected_version=sent_version(request.form.get("version")), actor=current_user)
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
@@ -118,13 +119,6 @@ def edit_section(report_id, section_key):
     if target and section(target):
         return redirect(url_for("reports.edit_section", report_id=report.id, section_key=target))
     return redirect(url_for("reports.edit_section", report_id=report.id, section_key=sec.key))
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _transition(report_id, action):

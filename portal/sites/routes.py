@@ -5,6 +5,7 @@ from flask_login import current_user
 from portal.access import is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locking import sent_version
 from portal.sites import services
 from portal.sites.forms import SITE_FIELDS, SiteForm
 from portal.sites.models import Site
@@ -14,13 +15,6 @@ bp = Blueprint("sites", __name__)
 
 def can_edit_site(user, site=None) -> bool:
     return is_supplier(user)
-
-
-def _version(form) -> int | None:
-    try:
-        return int(form.version_id.data)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.get("/sites")
@@ -57,7 +51,7 @@ def edit(site_id):
     elif form.validate():
         try:
             services.update_site(site, {k: getattr(form, k).data for k in SITE_FIELDS},
-                                 expected_version=_version(form), actor=current_user)
+                                 expected_version=sent_version(form.version_id.data), actor=current_user)
             db.session.commit()
         except ServiceError as err:
             db.session.rollback()
