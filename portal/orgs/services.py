@@ -12,10 +12,9 @@ from portal.auth.services import user_by_email
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
+from portal.orgs.forms import PROFILE_FIELDS
 from portal.orgs.models import MemberRole, Organisation, OrgKind
 
-PROFILE_FIELDS = ("name_zh", "name_en", "address", "district", "industry_code", "contact_name",
-                  "contact_phone", "contact_email")
 CONFLICT_MESSAGE = _l("Someone else saved this profile while you were editing it. Your changes are still in "
                       "the form below; the current saved values are shown beside it. Review and save again.")
 

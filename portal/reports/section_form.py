@@ -48,8 +48,7 @@ def rows_for_display(data: dict, sec: Section, table: Table, extra: int = BLANK_
 
 
 def field_text(data: dict, sec: Section, spec: Field) -> tuple[str, str | None]:
-    text, unit = cell(section_data(data, sec).get(spec.key))
-    return text, unit or spec.default_unit
+    return row_text(section_data(data, sec), spec)
 
 
 def row_text(row: dict, spec: Field) -> tuple[str, str | None]:
