@@ -30,6 +30,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 
 def _bind_extensions(app: Flask) -> None:
+    from sqlalchemy.orm import joinedload
+
     from portal import mail
     from portal.access import enforce_login
     from portal.auth.models import User
@@ -51,7 +53,8 @@ def _bind_extensions(app: Flask) -> None:
         ident, _, epoch = user_id.partition(".")
         if not ident.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.get(User, int(ident))
+        # Every page asks for the user's organisation (roles, navigation): load it in the same query.
+        user = db.session.get(User, int(ident), options=[joinedload(User.organisation)])
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user
@@ -65,12 +68,15 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.routes import bp as admin_bp
     from portal.assessment.admin_routes import bp as benchmark_admin_bp
     from portal.assessment.routes import bp as assessment_bp
+    from portal.assessment.verify_routes import bp as verification_bp
     from portal.assistant.admin_routes import bp as guideline_admin_bp
     from portal.assistant.routes import bp as assistant_bp
     from portal.audit.routes import bp as audit_bp
     from portal.auth.routes import bp as auth_bp
     from portal.dashboard.routes import bp as dashboard_bp
     from portal.orgs.routes import bp as orgs_bp
+    from portal.plans.routes import bp as plans_bp
+    from portal.records.routes import bp as records_bp
     from portal.reports.excel_routes import bp as report_excel_bp
     from portal.reports.factors_admin import bp as factors_bp
     from portal.reports.review_routes import bp as review_bp
@@ -79,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
                       guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp, report_excel_bp,
-                      assessment_bp, benchmark_admin_bp):
+                      assessment_bp, verification_bp, benchmark_admin_bp, records_bp, plans_bp):
         app.register_blueprint(blueprint)
 
 

@@ -74,12 +74,13 @@ def require(predicate: Callable[..., bool], *objects) -> None:
         abort(403)
 
 
-def owned_or_404(model, object_id: int, *, within=None):
+def owned_or_404(model, object_id: int, *, within=None, options=()):
     """Loads an object of the current user's organisation; another organisation's id is simply not found.
 
-    `within` narrows the lookup to one organisation (the one named in the URL), for every user.
+    `within` narrows the lookup to one organisation (the one named in the URL), for every user; `options` are
+    loader options (what the page will read anyway, loaded in the same query).
     """
-    stmt = select(model).where(model.id == object_id)
+    stmt = select(model).where(model.id == object_id).options(*options)
     if within is not None:
         stmt = stmt.where(model.owner_clause(within.id))
     if not is_platform_admin(current_user):

@@ -97,3 +97,7 @@ def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(guidance_cli)
     app.cli.add_command(benchmarks_cli)
+
+    from portal.records.cli import records_cli
+
+    app.cli.add_command(records_cli)

@@ -17,6 +17,11 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values) -> str:
+    """The SQL of a CHECK constraint that `column` holds one of `values` (strings, or a StrEnum)."""
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

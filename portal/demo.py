@@ -73,5 +73,8 @@ def load_demo() -> int:
             created += 1
     db.session.flush()
     from portal.demo_reports import load_demo_reports
+    from portal.records.demo import load_demo_records
 
-    return created + load_demo_reports(orgs)
+    created += load_demo_reports(orgs) + load_demo_records()
+    db.session.flush()
+    return created

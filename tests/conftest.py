@@ -164,6 +164,17 @@ def data_app(app):
 
 
 @pytest.fixture
+def benchmark(make):
+    """The programme's default benchmark, published."""
+    from portal.assessment.models import Benchmark
+    from portal.assessment.services import seed_programme_benchmark
+
+    seed_programme_benchmark()
+    db.session.commit()
+    return db.session.scalars(db.select(Benchmark)).one()
+
+
+@pytest.fixture
 def make(data_app):
     with data_app.app_context():
         yield Factory()

@@ -18,8 +18,10 @@ from portal.reports.excel_template import neutralise
 def _context(assessment: Assessment, locale: str) -> dict:
     questions = assessments.questionnaire(assessment.benchmark)
     card = assessments.scorecard(assessment)
+    checked = assessment.verification
     return {"assessment": assessment, "questions": questions, "card": card, "gaps": scoring.gaps(questions, card),
-            "locale": locale, "bands": {b.grade: b for b in questions.grade_bands}}
+            "locale": locale, "bands": {b.grade: b for b in questions.grade_bands},
+            "verification": checked if checked is not None and checked.status == "completed" else None}
 
 
 def scorecard_pdf(assessment: Assessment, locale: str) -> bytes:

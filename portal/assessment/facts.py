@@ -1,5 +1,6 @@
 """Facts the benchmark may use, derived from a supplier's accepted annual data (each site's latest accepted
-report). A fact that the data cannot establish is left out: a prefill or a knock-out never guesses."""
+report) and from the credit ratings and penalty records imported for its credit code. A fact that the data
+cannot establish is left out: a prefill or a knock-out never guesses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.records.services import record_facts
 from portal.reports.models import AnnualReport, ReportVersion
 from portal.reports.schema import section
 from portal.reports.values import amount, is_blank_row, parse, table_rows, value_of
@@ -36,10 +38,15 @@ def _certificates(data: dict) -> list[tuple[str | None, date | None]]:
 
 
 def facts_for(organisation_id: int, today: date | None = None) -> dict[str, object]:
-    today = today or date.today()
+    """The imported credit and penalty records' facts, and those of the accepted annual data where there is any."""
+    facts = record_facts(organisation_id)
     reports = latest_accepted(organisation_id)
-    if not reports:
-        return {}
+    if reports:
+        facts.update(_report_facts(organisation_id, reports, today or date.today()))
+    return facts
+
+
+def _report_facts(organisation_id: int, reports: list[dict], today: date) -> dict[str, object]:
     certificates = [c for data in reports for c in _certificates(data)]
     facts: dict[str, object] = {
         "certification.iso14001_valid": any(k == "iso14001" and (e is None or e >= today) for k, e in certificates),

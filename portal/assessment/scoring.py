@@ -6,9 +6,10 @@ Exact Decimal arithmetic throughout; the Scorecard's amounts are rounded to 0.01
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from portal.assessment.benchmark import YES_PARTLY_NO_POINTS, Benchmark, Knockout, Question
+from portal.numbers import to_decimal
 
 EFFORT_WEIGHTS = {"low": 1, "medium": 2, "high": 3}
 CENT = Decimal("0.01")
@@ -137,7 +138,7 @@ def _read_answer(question: Question, raw: Answer) -> Answer:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if question.type == "number":
-        number = _decimal(raw)
+        number = to_decimal(raw)
         if number is None:
             raise ValueError(f"{question.id}: {raw!r} is not a number")
         return number
@@ -145,16 +146,6 @@ def _read_answer(question: Question, raw: Answer) -> Answer:
     if raw not in allowed:
         raise ValueError(f"{question.id}: {raw!r} is not one of {sorted(allowed)}")
     return raw
-
-
-def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(value.strip().replace(",", "")) if isinstance(value, str) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    return number if number.is_finite() else None
 
 
 def _points(question: Question, answer: Answer) -> tuple[Decimal, str | None]:
@@ -189,7 +180,7 @@ def _applies(knockout: Knockout, benchmark: Benchmark, answers: dict[str, Answer
     if answer is None:
         return False
     if question.type == "number":
-        return any(_decimal(value) == answer for value in knockout.values)
+        return any(to_decimal(value) == answer for value in knockout.values)
     return answer in knockout.values
 
 
@@ -198,7 +189,7 @@ def _same(fact: object, value: object) -> bool:
     if isinstance(fact, bool) or isinstance(value, bool):
         return fact is value
     if isinstance(fact, int | float | Decimal) and isinstance(value, int | float | Decimal):
-        return _decimal(fact) == _decimal(value)
+        return to_decimal(fact) == to_decimal(value)
     return fact == value
 
 

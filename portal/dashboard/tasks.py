@@ -31,14 +31,22 @@ class Task:
 
 def tasks_for(user) -> list[Task]:
     from portal.access import is_supplier
+    from portal.assessment import tasks as assessment_tasks
+    from portal.assessment.verify_routes import is_verifier
+    from portal.plans import tasks as plan_tasks
     from portal.reports.tasks import reviewer_tasks, supplier_tasks
     from portal.reports.workflow import is_reviewer
 
     tasks: list[Task] = []
     if is_supplier(user):
         tasks.extend(supplier_tasks(user))
+        tasks.extend(assessment_tasks.supplier_tasks(user))
+        tasks.extend(plan_tasks.supplier_tasks(user))
     if is_reviewer(user):
         tasks.extend(reviewer_tasks(user))
+        tasks.extend(plan_tasks.agency_tasks(user))
+    if is_verifier(user):
+        tasks.extend(assessment_tasks.verifier_tasks(user))
     org = user.organisation
     if org is not None:
         missing = [str(label) for name, label in PROFILE_REQUIRED.items() if not getattr(org, name)]

@@ -69,7 +69,7 @@ def request_to_join(org: Organisation, *, name: str, email: str, password: str) 
     join_request = JoinRequest(organisation=org, name=name, email=email, password_hash=hash_password(password))
     db.session.add(join_request)
     record_event("member.join_requested", join_request, actor=None, summary={"email": email})
-    for admin in active_admins(org):
+    for admin in active_admins(org.id):
         queue_mail(db.session, admin.email, "join_request", admin.locale, organisation=org, join_request=join_request,
                    link=url_for("orgs.members", org_id=org.id, _external=True))
     return join_request
@@ -93,9 +93,9 @@ def decide_join_request(join_request: JoinRequest, approve: bool, *, actor: User
     return user
 
 
-def active_admins(org: Organisation) -> list[User]:
+def active_admins(organisation_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.organisation_id == org.id, User.role == MemberRole.ADMIN, User.active.is_(True))))
+        User.organisation_id == organisation_id, User.role == MemberRole.ADMIN, User.active.is_(True))))
 
 
 def _ensure_another_admin_remains(member: User) -> None:

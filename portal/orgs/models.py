@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.database import OrgOwned, utcnow
+from portal.database import OrgOwned, one_of, utcnow
 from portal.extensions import db
 
 
@@ -24,14 +24,9 @@ class MemberRole(StrEnum):
     STAFF = "staff"
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return f"{column} IN ({values})"
-
-
 class Organisation(OrgOwned, db.Model):
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in("kind", OrgKind), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", OrgKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -46,6 +41,8 @@ class Organisation(OrgOwned, db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # A buyer's choice of the questionnaire (Benchmark.key) its suppliers answer; None: the programme's default.
+    benchmark_key: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(default=1)
@@ -69,7 +66,7 @@ class Invitation(OrgOwned, db.Model):
     """An organisation admin asks a colleague to join; the link in the e-mail carries the token."""
 
     __tablename__ = "invitations"
-    __table_args__ = (CheckConstraint(_in("role", MemberRole), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", MemberRole), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)

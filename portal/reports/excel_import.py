@@ -71,7 +71,7 @@ class ImportResult:
 
 def read_workbook(content: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> ImportResult:
     result = ImportResult()
-    opened = _open(content, max_bytes, result.problems)
+    opened = open_workbook(content, max_bytes, result.problems)
     if opened is None:
         return result
     try:
@@ -84,7 +84,7 @@ def read_workbook(content: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> Import
             if sec is None or sec.key in result.data:
                 result.problems.append(Problem(name, None, None, UNKNOWN_SHEET))
                 continue
-            cells = _grid(opened, name)
+            cells = sheet_grid(opened, name)
             if cells is None:
                 result.problems.append(Problem(name, None, None, DAMAGED_SHEET))
                 continue
@@ -99,7 +99,7 @@ def read_workbook(content: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> Import
     return result
 
 
-def _open(content: bytes, max_bytes: int, problems: list[Problem]):
+def open_workbook(content: bytes, max_bytes: int, problems: list[Problem]):
     def fail(message):
         problems.append(Problem("", None, None, message))
 
@@ -121,7 +121,7 @@ def _open(content: bytes, max_bytes: int, problems: list[Problem]):
         return fail(NOT_XLSX)
 
 
-def _grid(workbook, name: str) -> tuple[list[list[tuple[object, str]]], int | None] | None:
+def sheet_grid(workbook, name: str) -> tuple[list[list[tuple[object, str]]], int | None] | None:
     """The sheet's first MAX_ROWS rows as (value, type) cells, and the first row below them that holds anything
     (looked for in the next OVERFLOW_SCAN rows only)."""
     try:

@@ -38,10 +38,10 @@ EXTRA_LINES = 20  # empty lines offered below a table's rows in the template
 # neutralise() stays reversible for text that already started with a quote before such a character.
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 
-_KEY_FONT = Font(color="808080", size=9)
-_KEY_FILL = PatternFill("solid", fgColor="EDEDED")
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+KEY_FONT = Font(color="808080", size=9)
+KEY_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TEXT = "@"  # the Text number format: what users type stays as they typed it
 
@@ -79,7 +79,7 @@ def bilingual(labels: Labels, text: object, separator: str = "\n") -> str:
     return zh if zh == en else f"{zh}{separator}{en}"
 
 
-def _put(ws: Worksheet, row: int, column: int, value: object, *, font=None, fill=None, text: bool = False):
+def put_cell(ws: Worksheet, row: int, column: int, value: object, *, font=None, fill=None, text: bool = False):
     if isinstance(value, str):
         value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     target = ws.cell(row=row, column=column, value=value)
@@ -94,9 +94,9 @@ def _put(ws: Worksheet, row: int, column: int, value: object, *, font=None, fill
 
 
 def _header(ws: Worksheet, row: int, titles: list[str]) -> None:
-    _put(ws, row, KEY, HEADER_MARKER, font=_KEY_FONT, fill=_KEY_FILL)
+    put_cell(ws, row, KEY, HEADER_MARKER, font=KEY_FONT, fill=KEY_FILL)
     for column, title in enumerate(titles, start=2):
-        _put(ws, row, column, title, font=_HEADER_FONT, fill=_HEADER_FILL)
+        put_cell(ws, row, column, title, font=HEADER_FONT, fill=HEADER_FILL)
     ws.row_dimensions[row].height = 32
 
 
@@ -104,7 +104,7 @@ def _unit_names(codes: tuple[str, ...]) -> str:
     return "; ".join(f"{c} = {units.label(c, 'zh')} / {units.label(c, 'en')}" for c in codes)
 
 
-class _Validations:
+class Validations:
     """Drop-down lists of the template, one per distinct list of codes."""
 
     def __init__(self, ws: Worksheet, enabled: bool):
@@ -153,7 +153,7 @@ def _value(spec: Field, text: str, template: bool) -> object:
     return int(number) if number == int(number) else float(number)
 
 
-def _fields(ws, sec: Section, fields: list[Field], data: dict, labels: Labels, row: int, aids: _Validations) -> int:
+def _fields(ws, sec: Section, fields: list[Field], data: dict, labels: Labels, row: int, aids: Validations) -> int:
     _header(ws, row, ["名称\nField", "数值\nValue", "单位\nUnit", "可选单位、说明\nUnits, notes"])
     for spec in fields:
         row += 1
@@ -163,24 +163,24 @@ def _fields(ws, sec: Section, fields: list[Field], data: dict, labels: Labels, r
             notes.append("; ".join(f"{value} = {bilingual(labels, label, ' / ')}" for value, label in spec.choices))
         if spec.hint is not None:
             notes.append(bilingual(labels, spec.hint))
-        _put(ws, row, KEY, spec.key, font=_KEY_FONT, fill=_KEY_FILL)
-        _put(ws, row, LABEL, bilingual(labels, spec.label))
+        put_cell(ws, row, KEY, spec.key, font=KEY_FONT, fill=KEY_FILL)
+        put_cell(ws, row, LABEL, bilingual(labels, spec.label))
         value = _value(spec, text, aids.enabled)
-        _put(ws, row, VALUE, value, text=isinstance(value, str))
-        _put(ws, row, UNIT, unit if spec.units else None)
-        _put(ws, row, NOTES, "\n".join(notes) or None, font=_KEY_FONT)
+        put_cell(ws, row, VALUE, value, text=isinstance(value, str))
+        put_cell(ws, row, UNIT, unit if spec.units else None)
+        put_cell(ws, row, NOTES, "\n".join(notes) or None, font=KEY_FONT)
         aids.for_spec(spec, f"C{row}", f"D{row}" if spec.units else None)
     return row
 
 
-def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int, aids: _Validations) -> int:
+def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int, aids: Validations) -> int:
     columns = table_columns(table)
-    _put(ws, row, KEY, TABLE_MARKER, font=_KEY_FONT, fill=_KEY_FILL)
-    _put(ws, row, LABEL, bilingual(labels, table.label), font=Font(bold=True, size=12))
+    put_cell(ws, row, KEY, TABLE_MARKER, font=KEY_FONT, fill=KEY_FILL)
+    put_cell(ws, row, LABEL, bilingual(labels, table.label), font=Font(bold=True, size=12))
     _header(ws, row + 1, ["单位\nUnit" if is_unit else bilingual(labels, spec.label) for _k, spec, is_unit in columns])
-    _put(ws, row + 2, KEY, table.key, font=_KEY_FONT, fill=_KEY_FILL)
+    put_cell(ws, row + 2, KEY, table.key, font=KEY_FONT, fill=KEY_FILL)
     for index, (key, _spec, is_unit) in enumerate(columns, start=2):
-        _put(ws, row + 2, index, key, font=_KEY_FONT, fill=_KEY_FILL)
+        put_cell(ws, row + 2, index, key, font=KEY_FONT, fill=KEY_FILL)
         dimension = ws.column_dimensions[get_column_letter(index)]
         dimension.width = max(dimension.width or 0, 10 if is_unit else 18)
     first = row + 3
@@ -188,11 +188,11 @@ def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int,
     lines = len(rows) + (min(EXTRA_LINES, max(table.max_rows - len(rows), 0)) if aids.enabled else 0)
     for line in range(lines):
         values = rows[line] if line < len(rows) else {}
-        _put(ws, first + line, KEY, line + 1, font=_KEY_FONT, fill=_KEY_FILL)
+        put_cell(ws, first + line, KEY, line + 1, font=KEY_FONT, fill=KEY_FILL)
         for index, (_key, spec, is_unit) in enumerate(columns, start=2):
             text, unit = _raw(values.get(spec.key), spec)
             value = unit if is_unit else _value(spec, text, aids.enabled)
-            _put(ws, first + line, index, value, text=isinstance(value, str))
+            put_cell(ws, first + line, index, value, text=isinstance(value, str))
     last = first + max(lines, table.max_rows) - 1
     for index, (_key, spec, is_unit) in enumerate(columns, start=2):
         letter = get_column_letter(index)
@@ -204,9 +204,9 @@ def _table(ws, sec: Section, table: Table, data: dict, labels: Labels, row: int,
 
 
 def _section_sheet(ws: Worksheet, sec: Section, data: dict, labels: Labels, template: bool) -> None:
-    aids = _Validations(ws, template)
+    aids = Validations(ws, template)
     ws.column_dimensions["A"].width = 12
-    _put(ws, 1, LABEL, bilingual(labels, sec.label), font=Font(bold=True, size=14))
+    put_cell(ws, 1, LABEL, bilingual(labels, sec.label), font=Font(bold=True, size=14))
     fields = [item for item in sec.items if isinstance(item, Field)]
     row = 2
     if fields:
@@ -258,14 +258,14 @@ def _instructions(ws: Worksheet, site_name: str, year: int, labels: Labels) -> N
             lines += [f"{value} = {bilingual(labels, label, ' / ')}" for value, label in spec.choices]
     for row, line in enumerate(lines, start=1):
         title = line.startswith("# ")
-        _put(ws, row, 1, line.removeprefix("# ") or None, font=_HEADER_FONT if title else None)
+        put_cell(ws, row, 1, line.removeprefix("# ") or None, font=HEADER_FONT if title else None)
 
 
 def _specs(sec: Section) -> list[Field]:
     return [c for item in sec.items for c in (item.columns if isinstance(item, Table) else (item,))]
 
 
-def _save(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -282,7 +282,7 @@ def build_workbook(data: dict, *, site_name: str, year: int, labels: Labels = st
     _instructions(wb.active, site_name, year, labels)
     for sec in SECTIONS:
         _section_sheet(wb.create_sheet(sec.key), sec, data, labels, template=True)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def export_workbook(data: dict, *, title_rows: list[tuple[str, str]], labels: Labels = str) -> bytes:
@@ -292,8 +292,8 @@ def export_workbook(data: dict, *, title_rows: list[tuple[str, str]], labels: La
     ws.title = TITLE_SHEET
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 60
     for row, (title, value) in enumerate(title_rows, start=1):
-        _put(ws, row, 1, str(title), font=_HEADER_FONT)
-        _put(ws, row, 2, str(value), text=True)
+        put_cell(ws, row, 1, str(title), font=HEADER_FONT)
+        put_cell(ws, row, 2, str(value), text=True)
     for sec in SECTIONS:
         _section_sheet(wb.create_sheet(sec.key), sec, data, labels, template=False)
-    return _save(wb)
+    return workbook_bytes(wb)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.auth.models import User
 from portal.database import OrgOwned, utcnow
 from portal.extensions import db
+from portal.files import StoredFile
 from portal.orgs.models import OrgKind
 from portal.sites.models import Site
 
@@ -105,7 +106,7 @@ class ReviewComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Evidence(OrgOwned, db.Model):
+class Evidence(OrgOwned, StoredFile, db.Model):
     """A file attached where a claim is made (a section or one of its lines), stored by content hash."""
 
     __tablename__ = "evidence"
@@ -114,14 +115,7 @@ class Evidence(OrgOwned, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("annual_reports.id", ondelete="CASCADE"), index=True)
     field_path: Mapped[str] = mapped_column(String(120))
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    uploaded_by: Mapped[User | None] = relationship()
     report: Mapped[AnnualReport] = relationship()
 
     @classmethod

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.access import owned_or_404, require, requires
 from portal.database import utcnow
@@ -27,10 +27,12 @@ QUEUE_STATUSES = ("submitted", "returned", "accepted")
 def queue():
     filters = {key: (request.args.get(key) or "").strip() for key in ("status", "district", "industry", "min_days")}
     status = filters["status"] if filters["status"] in QUEUE_STATUSES else "submitted"
-    # A list needs neither the report data nor the explanations: leave those (large JSON) columns unloaded.
+    # Load only what a row shows: the report data and explanations are large JSON, and every other column is
+    # work (decoding, time zones) on each of the fifty rows.
     stmt = (select(AnnualReport).where(AnnualReport.status == status)
-            .options(defer(AnnualReport.data), defer(AnnualReport.explanations),
-                     joinedload(AnnualReport.site).joinedload(Site.organisation))
+            .options(load_only(AnnualReport.year, AnnualReport.submitted_at),
+                     joinedload(AnnualReport.site).load_only(Site.name, Site.district)
+                     .joinedload(Site.organisation).load_only(Organisation.name_zh, Organisation.name_en))
             .order_by(AnnualReport.submitted_at.asc().nulls_last(), AnnualReport.id))
     if filters["district"]:
         stmt = stmt.where(AnnualReport.site.has(Site.district == filters["district"]))
@@ -45,7 +47,7 @@ def queue():
 
 @bp.get("/reports/<int:report_id>/review")
 def review_report(report_id):
-    report = owned_or_404(AnnualReport, report_id)
+    report = owned_or_404(AnnualReport, report_id, options=services.REPORT_PAGE)
     require(workflow.is_reviewer, report)
     issues = services.check(report)
     previous = report.versions[-2] if len(report.versions) > 1 else None
@@ -53,9 +55,11 @@ def review_report(report_id):
     values = {}
     for ref, raw in refs(version.data if version else {}):
         values.setdefault(ref.section.key, []).append((ref, raw))
+    actions = workflow.allowed_actions(current_user, report)
     return render_template(
         "reports/review.html", report=report, sections=SECTIONS, values=values, issues=issues,
-        explanations=(version.explanations if version else {}) or {}, form=DecisionForm(),
-        actions=workflow.allowed_actions(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
+        explanations=(version.explanations if version else {}) or {},
+        form=DecisionForm() if actions else None,  # the decision form is shown only when a decision is open
+        actions=actions, ghg=derived.greenhouse_gas(report.data, report.year),
         changes=services.changes_between(previous.data if previous else None, version.data) if previous else [],
         label_of=services.label_of, evidence=evidence.evidence_of(report))

@@ -1,11 +1,12 @@
 """Suppliers' annual reports: create, fill section by section, attach evidence, submit, correct."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import files
 from portal.access import is_platform_admin, is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError
 from portal.extensions import db
@@ -61,17 +62,18 @@ def create():
 
 @bp.get("/reports/<int:report_id>")
 def detail(report_id):
-    report = owned_or_404(AnnualReport, report_id)
+    report = owned_or_404(AnnualReport, report_id, options=services.REPORT_PAGE)
     issues = services.check(report)
     previous = report.versions[-2] if len(report.versions) > 1 else None
+    actions = workflow.allowed_actions(current_user, report)
     changes = (services.changes_between(previous.data if previous else None, report.latest_version.data)
                if report.latest_version else [])
     return render_template(
         "reports/detail.html", report=report, issues=issues, sections=SECTIONS,
-        section_status=services.section_status(report, issues), actions=workflow.allowed_actions(current_user, report),
+        section_status=services.section_status(report, issues), actions=actions,
         can_edit=workflow.can_edit(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
         comments=services.comments_by_path(report), changes=changes, label_of=services.label_of,
-        correction_form=CorrectionForm(), decision_form=DecisionForm(),
+        correction_form=CorrectionForm() if "correct" in actions else None,
         blocking=services.blocking_issues(report, issues))
 
 
@@ -177,11 +179,7 @@ def attach_evidence(report_id):
 
 @bp.get("/evidence/<int:evidence_id>")
 def download_evidence(evidence_id):
-    item = owned_or_404(Evidence, evidence_id)
-    path = evidence.storage_path(item.sha256)
-    if not path.exists():
-        abort(404)  # the row outlived its file (restored database without the upload folder)
-    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+    return files.send_stored(owned_or_404(Evidence, evidence_id))
 
 
 @bp.post("/reports/<int:report_id>/decision")

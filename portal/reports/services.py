@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.audit.services import record_event
 from portal.auth.models import User
@@ -15,7 +18,7 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
 from portal.mail import queue_mail
-from portal.orgs.models import MemberRole
+from portal.orgs.membership import active_admins
 from portal.reports import workflow
 from portal.reports.models import AnnualReport, ReportVersion, ReviewComment
 from portal.reports.schema import SECTIONS, section
@@ -27,16 +30,17 @@ CONFLICT = _l("Someone else saved this report while you were editing it. What yo
               "review it against the saved values and save again.")
 
 
-def previous_year(report: AnnualReport) -> AnnualReport | None:
-    return db.session.scalars(select(AnnualReport).where(
-        AnnualReport.site_id == report.site_id, AnnualReport.year == report.year - 1)).first()
+# Every report page reads the site (its permit decides what is required) and the site's organisation (its name).
+REPORT_PAGE = (joinedload(AnnualReport.site).joinedload(Site.organisation),)
 
 
 def previous_accepted_data(report: AnnualReport) -> dict | None:
     """What was accepted for the same site last year (the latest accepted version), if anything."""
-    previous = previous_year(report)
-    accepted = [v for v in previous.versions if v.decision == "accepted"] if previous else []
-    return accepted[-1].data if accepted else None
+    return db.session.scalars(
+        select(ReportVersion.data).join(AnnualReport, ReportVersion.report_id == AnnualReport.id)
+        .where(AnnualReport.site_id == report.site_id, AnnualReport.year == report.year - 1,
+               ReportVersion.decision == "accepted")
+        .order_by(ReportVersion.number.desc()).limit(1)).first()
 
 
 def check(report: AnnualReport) -> list[Issue]:
@@ -134,8 +138,7 @@ def _decide(report: AnnualReport, version: ReportVersion, decision: str, note: s
     now = utcnow()
     version.decision, version.decided_by_id, version.decided_at, version.decision_note = decision, actor.id, now, note
     report.status = decision
-    for admin in db.session.scalars(select(User).where(User.organisation_id == report.organisation_id,
-                                                       User.role == MemberRole.ADMIN, User.active.is_(True))):
+    for admin in active_admins(report.organisation_id):
         queue_mail(db.session, admin.email, "report_decided", admin.locale, report=report, decision=decision,
                    note=note)
 
@@ -194,6 +197,13 @@ def section_status(report: AnnualReport, issues: list[Issue]) -> dict[str, str]:
 
 def label_of(path: str) -> str:
     """'energy.electricity' → 'Energy › Electricity consumed' for lists of changes and comments."""
+    return _label_of(path, get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _label_of(path: str, locale) -> str:
+    # Depends only on the schema and the catalogue of `locale` (the one in force), which never change in a
+    # process; the review page asks for dozens of labels, each several catalogue lookups.
     parts = path.split(".")
     sec = section(parts[0])
     if sec is None:

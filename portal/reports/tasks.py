@@ -9,7 +9,6 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from portal.dashboard.tasks import Task
 from portal.extensions import db
@@ -27,8 +26,9 @@ def supplier_tasks(user, today: date | None = None) -> list[Task]:
     tasks: list[Task] = []
     sites = list(db.session.scalars(select(Site).where(Site.organisation_id == user.organisation_id)
                                     .order_by(Site.name)))
+    # report.site comes from the identity map: the sites of the organisation were just loaded.
     reports = list(db.session.scalars(select(AnnualReport).where(
-        AnnualReport.organisation_id == user.organisation_id).options(selectinload(AnnualReport.site))))
+        AnnualReport.organisation_id == user.organisation_id)))
     by_site_year = {(r.site_id, r.year): r for r in reports}
     if not sites:
         tasks.append(Task(str(_l("Add your factory sites")), str(_l("Each site reports its own annual data."))

@@ -2,16 +2,19 @@
 organisation's ids. A new route fails test_every_route_is_in_the_table until it is given a row."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import current_app
 
-from portal.assessment.models import Assessment, Benchmark
+from portal.assessment.models import Assessment, AssessmentEvidence, Benchmark
 from portal.assessment.services import seed_programme_benchmark
 from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
 from portal.orgs.models import Invitation, JoinRequest
+from portal.plans.models import PlanFile, PlanMeasure, PlanMilestone, UpgradePlan
+from portal.records.models import PenaltyExplanation, PenaltyRecord, RecordImport, RectificationEvidence
 from portal.reports.models import AnnualReport, Evidence, ReportImport, ReportVersion
 from portal.sites.models import Site
 from tests.conftest import PASSWORD, login
@@ -91,11 +94,41 @@ EXPECTED = {
     "assessment.scorecard": ("GET", SUPPLIERS | PLATFORM),
     "assessment.scorecard_pdf": ("GET", SUPPLIERS | PLATFORM),
     "assessment.scorecard_xlsx": ("GET", SUPPLIERS | PLATFORM),
-    "benchmark_admin.index": ("GET", PLATFORM),
-    "benchmark_admin.upload": ("POST", PLATFORM),
-    "benchmark_admin.export": ("GET", PLATFORM),
-    "benchmark_admin.publish": ("POST", PLATFORM),
+    "assessment.share": ("POST", {"supplier_admin"}),
+    "assessment.download_evidence": ("GET", SUPPLIERS | PLATFORM),
+    # A draft assessment: nobody verifies it (the agency and buyers do not even see it).
+    "verification.verify": ("GET", set()),
+    "verification.received": ("GET", {"buyer", "reviewer"}),
+    "benchmark_admin.index": ("GET", PLATFORM | {"buyer"}),
+    "benchmark_admin.upload": ("POST", PLATFORM | {"buyer"}),
+    "benchmark_admin.export": ("GET", PLATFORM | {"buyer"}),
+    "benchmark_admin.export_xlsx": ("GET", PLATFORM | {"buyer"}),
+    "benchmark_admin.publish": ("POST", PLATFORM | {"buyer"}),
+    "benchmark_admin.choose": ("POST", {"buyer"}),
+    # Upgrade plans: the supplier's own; the agency and the authority read submitted ones (this one is a draft).
+    "plans.index": ("GET", SUPPLIERS | {"reviewer", "authority"}),
+    "plans.new": ("GET", SUPPLIERS),
+    "plans.detail": ("GET", SUPPLIERS | PLATFORM),
+    "plans.add_measure": ("POST", SUPPLIERS | PLATFORM),
+    "plans.remove_measure": ("POST", SUPPLIERS | PLATFORM),
+    "plans.add_milestone": ("POST", SUPPLIERS | PLATFORM),
+    "plans.record_progress": ("POST", SUPPLIERS | PLATFORM),
+    "plans.attach": ("POST", SUPPLIERS | PLATFORM),
+    "plans.download": ("GET", SUPPLIERS | PLATFORM),
+    "plans.act": ("POST", SUPPLIERS | PLATFORM),
     "factors.add": ("POST", PLATFORM),
+    # External records: admins import; an organisation sees its own (the ids below are the role's own
+    # organisation's); the authority and its agency see all and mark penalties rectified.
+    "records.imports_page": ("GET", PLATFORM),
+    "records.upload": ("POST", PLATFORM),
+    "records.import_report": ("GET", PLATFORM),
+    "records.apply_import": ("POST", PLATFORM),
+    "records.organisation_records": ("GET", SIGNED_IN),
+    "records.penalties": ("GET", {"reviewer", "authority", "platform_admin"}),
+    "records.penalty": ("GET", SIGNED_IN),
+    "records.explain": ("POST", SUPPLIERS),
+    "records.mark_rectified": ("POST", {"reviewer", "authority"}),
+    "records.download_evidence": ("GET", SIGNED_IN),
 }
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
 TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
@@ -125,13 +158,22 @@ def _report_of(org, status, uploader):
     seed_programme_benchmark()
     assessment = Assessment(organisation_id=org.id, benchmark=db.session.scalars(db.select(Benchmark)).first(),
                             year=2026)
-    db.session.add_all([site, report, evidence, pending, assessment])
+    plan = UpgradePlan(organisation_id=org.id, site=site, title="plan")
+    plan.measures.append(PlanMeasure(kind="dust", description="x"))
+    plan.milestones.append(PlanMilestone(title="m", due_date=date(2026, 1, 1), responsible="x"))
+    plan_file = PlanFile(organisation_id=org.id, plan=plan, purpose="design", filename="x.pdf",
+                         content_type="application/pdf", size=1, sha256="0" * 64)
+    answer_file = AssessmentEvidence(organisation_id=org.id, assessment=assessment, question_id="Q1.1",
+                                     filename="x.pdf", content_type="application/pdf", size=1, sha256="0" * 64)
+    db.session.add_all([site, report, evidence, pending, assessment, answer_file, plan, plan_file])
     db.session.commit()
     stored = Path(current_app.config["UPLOAD_DIR"]) / "00" / ("0" * 64)
     stored.parent.mkdir(parents=True, exist_ok=True)
     stored.write_bytes(b"%PDF-1.4")
     return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy",
-            "import_id": pending.id, "assessment_id": assessment.id, "benchmark_id": assessment.benchmark_id}
+            "import_id": pending.id, "assessment_id": assessment.id, "benchmark_id": assessment.benchmark_id,
+            "item_id": answer_file.id, "plan_id": plan.id, "measure_id": plan.measures[0].id,
+            "milestone_id": plan.milestones[0].id, "plan_file_id": plan_file.id}
 
 
 def _objects_of(org, make):
@@ -144,11 +186,19 @@ def _objects_of(org, make):
                                mode="extractive", lang="zh")
     document = GuidelineFile(filename=f"doc-{org.id}.zh.md", size=1, sha256="0" * 64)
     build = IndexBuild(status="done")
-    db.session.add_all([invitation, join_request, message, document, build])
+    penalty = PenaltyRecord(credit_code=org.credit_code, decided_on=member.created_at.date(),
+                            decision_number=f"TEST-{org.id}", violation="v", penalty="p", status="open")
+    explanation = PenaltyExplanation(organisation_id=org.id, penalty=penalty, text="t")
+    rectification = RectificationEvidence(organisation_id=org.id, explanation=explanation, filename="x.pdf",
+                                          content_type="application/pdf", size=1, sha256="0" * 64)
+    record_import = RecordImport(filename="x.csv", sha256="2" * 64)
+    db.session.add_all([invitation, join_request, message, document, build, penalty, explanation, rectification,
+                        record_import])
     db.session.commit()
     return {"org_id": org.id, "user_id": member.id, "invitation_id": invitation.id,
             "request_id": join_request.id, "token": "not-a-real-token", "message_id": message.id,
-            "file_id": document.id, "build_id": build.id, "doc_id": "hazardous-waste", "lang": "zh"}
+            "file_id": document.id, "build_id": build.id, "doc_id": "hazardous-waste", "lang": "zh",
+            "penalty_id": penalty.id, "evidence_file_id": rectification.id, "record_import_id": record_import.id}
 
 
 def _url(app, endpoint, values):

@@ -1,27 +1,9 @@
 import re
 
-import pytest
-
-from portal.assessment.models import Assessment, Benchmark
-from portal.assessment.services import questionnaire, seed_programme_benchmark
+from portal.assessment.models import Assessment
+from portal.assessment.services import questionnaire
 from portal.extensions import db
 from tests.conftest import login
-
-
-@pytest.fixture
-def benchmark(make):
-    seed_programme_benchmark()
-    db.session.commit()
-    return db.session.scalars(db.select(Benchmark)).one()
-
-
-@pytest.fixture
-def supplier_client(app, make):
-    org = make.org("supplier")
-    client = app.test_client()
-    login(client, make.user(org))
-    client.org = org
-    return client
 
 
 def start(client, benchmark, year=2026):

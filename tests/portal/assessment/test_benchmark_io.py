@@ -105,6 +105,14 @@ def test_unquoted_no_and_yes_stay_answers_not_booleans():
     assert benchmark.knockouts[1].values == ("no",)
 
 
+@pytest.mark.parametrize("text", ["0\x85", "a\u2028", "a\u2029"])
+def test_a_text_ending_in_another_line_break_survives_export_and_import(text):
+    data = valid()
+    question(data, 0, 0)["improve_zh"] = text
+    benchmark = from_dict(data)
+    assert load_yaml(dump_yaml(benchmark)) == (benchmark, [])
+
+
 def test_from_dict_refuses_invalid_data_listing_the_problems():
     with pytest.raises(InvalidBenchmark) as raised:
         from_dict(changed(lambda d: d.pop("title_en")))
