@@ -74,6 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit.routes import bp as audit_bp
     from portal.auth.routes import bp as auth_bp
     from portal.dashboard.routes import bp as dashboard_bp
+    from portal.funding.admin_routes import bp as funding_admin_bp
+    from portal.funding.routes import bp as funding_bp
     from portal.orgs.routes import bp as orgs_bp
     from portal.plans.routes import bp as plans_bp
     from portal.records.routes import bp as records_bp
@@ -85,7 +87,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
                       guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp, report_excel_bp,
-                      assessment_bp, verification_bp, benchmark_admin_bp, records_bp, plans_bp):
+                      assessment_bp, verification_bp, benchmark_admin_bp, records_bp, plans_bp, funding_bp,
+                      funding_admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -73,8 +73,9 @@ def load_demo() -> int:
             created += 1
     db.session.flush()
     from portal.demo_reports import load_demo_reports
+    from portal.funding.demo import load_demo_funding
     from portal.records.demo import load_demo_records
 
     created += load_demo_reports(orgs) + load_demo_records()
     db.session.flush()
-    return created
+    return created + load_demo_funding(orgs)

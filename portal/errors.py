@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -43,6 +43,19 @@ ERROR_TEXTS = {
     500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved. "
                                          "Please try again; if it keeps happening, contact the programme office.")),
 }
+
+
+def run_then_redirect(change, success: str, target: str):
+    """Runs one change in its own transaction: commits and flashes `success`, or rolls back and flashes the
+    service's message; either way the user is sent to `target`."""
+    try:
+        change()
+        db.session.commit()
+        flash(success, "success")
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(target)
 
 
 def render_error(error: HTTPException | Exception):

@@ -49,6 +49,17 @@ STATUS_LABELS = {
     "in_progress": _l("In progress"),
     "completed": _l("Completed"),
     "verified": _l("Verified"),
+    # funding applications
+    "expert_review": _l("Expert review"),
+    "site_verification": _l("On-site verification"),
+    "decision": _l("Awaiting decision"),
+    "public_notice": _l("Public notice"),
+    "agreement": _l("Agreement"),
+    "disbursed": _l("Disbursed"),
+    "acceptance": _l("Acceptance"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+    "rejected": _l("Rejected"),
 }
 ENERGY_LABELS = {
     "electricity": _l("Grid electricity"),

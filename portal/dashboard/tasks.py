@@ -33,6 +33,8 @@ def tasks_for(user) -> list[Task]:
     from portal.access import is_supplier
     from portal.assessment import tasks as assessment_tasks
     from portal.assessment.verify_routes import is_verifier
+    from portal.funding import tasks as funding_tasks
+    from portal.funding.workflow import is_agency_member, is_authority
     from portal.plans import tasks as plan_tasks
     from portal.reports.tasks import reviewer_tasks, supplier_tasks
     from portal.reports.workflow import is_reviewer
@@ -42,9 +44,14 @@ def tasks_for(user) -> list[Task]:
         tasks.extend(supplier_tasks(user))
         tasks.extend(assessment_tasks.supplier_tasks(user))
         tasks.extend(plan_tasks.supplier_tasks(user))
+        tasks.extend(funding_tasks.supplier_tasks(user))
     if is_reviewer(user):
         tasks.extend(reviewer_tasks(user))
         tasks.extend(plan_tasks.agency_tasks(user))
+    if is_authority(user):
+        tasks.extend(funding_tasks.authority_tasks(user))
+    if is_agency_member(user):
+        tasks.extend(funding_tasks.expert_tasks(user))
     if is_verifier(user):
         tasks.extend(assessment_tasks.verifier_tasks(user))
     org = user.organisation

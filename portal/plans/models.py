@@ -13,14 +13,14 @@ from portal.auth.models import User
 from portal.database import OrgOwned, one_of, utcnow
 from portal.extensions import db
 from portal.files import StoredFile
-from portal.orgs.models import OrgKind
+from portal.reviewed import ReviewedOrgOwned
 from portal.sites.models import Site
 
 PLAN_STATUSES = ("draft", "submitted", "commented", "approved", "in_progress", "completed", "verified")
 MONEY = Numeric(14, 2)
 
 
-class UpgradePlan(OrgOwned, db.Model):
+class UpgradePlan(ReviewedOrgOwned, db.Model):
     __tablename__ = "upgrade_plans"
     __table_args__ = (CheckConstraint(one_of("status", PLAN_STATUSES), name="status"),)
 
@@ -55,12 +55,6 @@ class UpgradePlan(OrgOwned, db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    @classmethod
-    def visible_to(cls, user):
-        # The technical agency reviews submitted plans, never drafts.
-        if user.org_kind in (OrgKind.AGENCY, OrgKind.AUTHORITY):
-            return cls.status != "draft"
-        return cls.owner_clause(user.organisation_id)
 
     @property
     def investment(self) -> Decimal:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from portal import files
 from portal.access import is_supplier, owned_or_404, requires
 from portal.assessment.models import Assessment
-from portal.errors import ServiceError
+from portal.errors import ServiceError, run_then_redirect
 from portal.extensions import db
 from portal.locking import sent_version
 from portal.orgs.models import OrgKind
@@ -127,14 +127,7 @@ def detail(plan_id):
 def _run(plan_id: int, change, success: str, anchor: str):
     """Runs one change to a plan in its own transaction, then shows the plan again."""
     plan = owned_or_404(UpgradePlan, plan_id)
-    try:
-        change(plan)
-        db.session.commit()
-        flash(success, "success")
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    return redirect(url_for("plans.detail", plan_id=plan_id, _anchor=anchor))
+    return run_then_redirect(lambda: change(plan), success, url_for("plans.detail", plan_id=plan_id, _anchor=anchor))
 
 
 @bp.post("/plans/<int:plan_id>/measures")

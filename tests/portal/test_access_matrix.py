@@ -12,6 +12,7 @@ from portal.assessment.models import Assessment, AssessmentEvidence, Benchmark
 from portal.assessment.services import seed_programme_benchmark
 from portal.assistant.models import AssistantMessage, GuidelineFile, IndexBuild
 from portal.extensions import db
+from portal.funding.models import ApplicationFile, FundingApplication, FundingProgramme
 from portal.orgs.models import Invitation, JoinRequest
 from portal.plans.models import PlanFile, PlanMeasure, PlanMilestone, UpgradePlan
 from portal.records.models import PenaltyExplanation, PenaltyRecord, RecordImport, RectificationEvidence
@@ -129,7 +130,25 @@ EXPECTED = {
     "records.explain": ("POST", SUPPLIERS),
     "records.mark_rectified": ("POST", {"reviewer", "authority"}),
     "records.download_evidence": ("GET", SIGNED_IN),
+    # Funding: suppliers check eligibility and apply; the application below is a draft, so only its supplier
+    # (and platform admins) open it; expert and authority steps refuse everyone else on a draft.
+    "funding.index": ("GET", SUPPLIERS),
+    "funding.programme": ("GET", SUPPLIERS),
+    "funding.apply": ("POST", SUPPLIERS),
+    "funding.application": ("GET", SUPPLIERS | PLATFORM),
+    "funding.attach": ("POST", SUPPLIERS | PLATFORM),
+    "funding.download": ("GET", SUPPLIERS | PLATFORM),
+    "funding.act": ("POST", SUPPLIERS | PLATFORM),
+    "funding.assign_experts": ("POST", set()),
+    "funding.declare": ("POST", set()),
+    "funding.score": ("POST", set()),
+    "funding.queue": ("GET", {"reviewer", "authority"}),
+    "funding_admin.index": ("GET", PLATFORM),
+    "funding_admin.new": ("GET", PLATFORM),
+    "funding_admin.edit": ("GET", PLATFORM),
 }
+# Programmes are published to every supplier: their ids are not an organisation's.
+PROGRAMME_ROUTES = {"funding.programme", "funding.apply"}
 # Routes whose token is checked before anything else: a made-up token answers 410 Gone for everyone.
 TOKEN_ROUTES = {"auth.reset_password", "orgs.accept_invitation"}
 
@@ -165,7 +184,14 @@ def _report_of(org, status, uploader):
                          content_type="application/pdf", size=1, sha256="0" * 64)
     answer_file = AssessmentEvidence(organisation_id=org.id, assessment=assessment, question_id="Q1.1",
                                      filename="x.pdf", content_type="application/pdf", size=1, sha256="0" * 64)
-    db.session.add_all([site, report, evidence, pending, assessment, answer_file, plan, plan_file])
+    programme = FundingProgramme(name=f"programme-{org.id}", budget=1, opens_on=date(2026, 1, 1),
+                                 closes_on=date(2026, 12, 31), notice_days=5)
+    application = FundingApplication(organisation_id=org.id, programme=programme, plan=plan,
+                                     project_type="replacement")
+    application_file = ApplicationFile(organisation_id=org.id, application=application, material="m1",
+                                       filename="x.pdf", content_type="application/pdf", size=1, sha256="0" * 64)
+    db.session.add_all([site, report, evidence, pending, assessment, answer_file, plan, plan_file, programme,
+                        application, application_file])
     db.session.commit()
     stored = Path(current_app.config["UPLOAD_DIR"]) / "00" / ("0" * 64)
     stored.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +199,9 @@ def _report_of(org, status, uploader):
     return {"site_id": site.id, "report_id": report.id, "evidence_id": evidence.id, "section_key": "energy",
             "import_id": pending.id, "assessment_id": assessment.id, "benchmark_id": assessment.benchmark_id,
             "item_id": answer_file.id, "plan_id": plan.id, "measure_id": plan.measures[0].id,
-            "milestone_id": plan.milestones[0].id, "plan_file_id": plan_file.id}
+            "milestone_id": plan.milestones[0].id, "plan_file_id": plan_file.id,
+            "programme_id": programme.id, "application_id": application.id,
+            "application_file_id": application_file.id}
 
 
 def _objects_of(org, make):
@@ -253,7 +281,8 @@ def test_another_organisations_ids_answer_404(app, make, world):
     for rule in app.url_map.iter_rules():
         # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
         if not any(arg.endswith("_id") and arg != "doc_id" for arg in rule.arguments) or \
-                rule.endpoint.startswith(("admin.", "guideline_admin.", "benchmark_admin.")):
+                rule.endpoint.startswith(("admin.", "guideline_admin.", "benchmark_admin.", "funding_admin.")) or \
+                rule.endpoint in PROGRAMME_ROUTES:
             continue
         method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
         response = client.open(_url(app, rule.endpoint, foreign), method=method, data={})

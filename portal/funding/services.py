@@ -1,0 +1,208 @@
+"""Funding applications: start one from an upgrade plan, edit it, attach its materials, and move it through its
+workflow up to the decision and the start of the public notice. Each step is one transaction, audited, on the
+application's timeline, and e-mailed to the supplier's admins."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal import files
+from portal.audit.services import record_event
+from portal.database import utcnow
+from portal.errors import ServiceError
+from portal.extensions import db
+from portal.funding import amounts, review, rules
+from portal.funding.models import (
+    COMMITTED_STATUSES,
+    PROJECT_TYPES,
+    ApplicationEvent,
+    ApplicationFile,
+    FundingApplication,
+    FundingProgramme,
+)
+from portal.funding.workflow import IMPLEMENTED, WORKFLOW, can_edit
+from portal.locking import check_version, flush_or_conflict
+from portal.mail import queue_mail
+from portal.orgs.membership import active_admins
+
+CONFLICT = _l("Someone else changed this application while you were working on it. What you typed is still in "
+              "the form; check it against the current application and send it again.")
+OTHER_MATERIAL = "other"
+
+
+def eligibility(programme: FundingProgramme, organisation, plan, *, today: date,
+                application: FundingApplication | None = None) -> tuple[rules.Facts, list[rules.RuleResult]]:
+    facts = rules.gather_facts(organisation, plan, applying_on=today,
+                               exclude_application_id=getattr(application, "id", None))
+    return facts, rules.evaluate(programme.rules or [], facts)
+
+
+def _refuse_failures(results: list[rules.RuleResult]) -> None:
+    if failed := rules.blocking(results):
+        raise ServiceError(_l("Not eligible: %(rules)s. The eligibility check shows how to fix each.",
+                              rules="; ".join(r.label for r in failed)), code="ineligible")
+
+
+def computed_amount(application: FundingApplication) -> amounts.AmountBreakdown:
+    return amounts.for_plan(application.programme.amount_rule or {}, application.project_type, application.plan)
+
+
+def start(programme: FundingProgramme, plan, project_type: str, *, actor, today: date) -> FundingApplication:
+    if not programme.is_open(today):
+        raise ServiceError(_l("This programme accepts applications from %(opens)s to %(closes)s.",
+                              opens=programme.opens_on.isoformat(), closes=programme.closes_on.isoformat()),
+                           code="closed")
+    if project_type not in PROJECT_TYPES:
+        raise ServiceError(_l("Choose the kind of project."), field="project_type")
+    _facts, results = eligibility(programme, plan.site.organisation, plan, today=today)
+    _refuse_failures(results)
+    application = FundingApplication(organisation_id=plan.organisation_id, programme=programme, plan=plan,
+                                     project_type=project_type, summary=plan.summary,
+                                     eligibility=rules.as_data(results))
+    db.session.add(application)
+    application.events.append(ApplicationEvent(action="create", to_status="draft", actor_id=actor.id))
+    record_event("funding.application_created", application, actor=actor,
+                 summary={"programme": programme.name, "plan": plan.title, "project_type": project_type})
+    return application
+
+
+def check_requested(application: FundingApplication, requested: Decimal | None) -> None:
+    if requested is None:
+        return
+    most = computed_amount(application).amount
+    if requested <= 0 or requested > most:
+        raise ServiceError(_l("Ask for more than 0 and at most %(most)s yuan, the amount this programme's formula "
+                              "gives for the project.", most=f"{most:,}"), field="requested_amount")
+
+
+def update(application: FundingApplication, *, project_type: str, summary: str, requested: Decimal | None,
+           expected_version: int | None, actor) -> None:
+    if not can_edit(actor, application):
+        raise ServiceError(_l("The application can only be changed while it is a draft or was returned."),
+                           code="locked")
+    check_version(application, expected_version, CONFLICT)
+    if project_type not in PROJECT_TYPES:
+        raise ServiceError(_l("Choose the kind of project."), field="project_type")
+    application.project_type, application.summary = project_type, summary or None
+    check_requested(application, requested)
+    application.requested_amount = requested
+    flush_or_conflict(CONFLICT)
+
+
+def attach(application: FundingApplication, material: str, filename: str, data: bytes, *, actor) -> ApplicationFile:
+    if not can_edit(actor, application):
+        raise ServiceError(_l("Materials are uploaded while the application is a draft or was returned."),
+                           code="locked")
+    keys = {m["key"] for m in application.programme.materials or []}
+    if material not in keys:
+        material = OTHER_MATERIAL
+    stored = files.store(filename, data)
+    item = ApplicationFile(organisation_id=application.organisation_id, material=material, uploaded_by_id=actor.id,
+                           **stored)
+    application.files.append(item)
+    application.updated_at = utcnow()
+    record_event("funding.file_attached", application, actor=actor,
+                 summary={"material": material, "file": item.filename, "sha256": stored["sha256"]})
+    return item
+
+
+def missing_materials(application: FundingApplication) -> list[dict]:
+    have = {f.material for f in application.files}
+    return [m for m in application.programme.materials or [] if m["key"] not in have]
+
+
+def committed_sum(programme_id: int) -> Decimal:
+    return db.session.scalar(select(func.coalesce(func.sum(FundingApplication.approved_amount), 0)).where(
+        FundingApplication.programme_id == programme_id,
+        FundingApplication.status.in_(COMMITTED_STATUSES))) or Decimal(0)
+
+
+def _approve(application: FundingApplication, amount: Decimal | None) -> None:
+    amount = amount if amount is not None else (application.requested_amount or computed_amount(application).amount)
+    most = computed_amount(application).amount
+    if amount <= 0 or amount > most:
+        raise ServiceError(_l("Approve more than 0 and at most %(most)s yuan (the programme's formula for this "
+                              "project).", most=f"{most:,}"), field="amount")
+    # The row lock serialises decisions on one programme (PostgreSQL); the sum is read after taking it.
+    programme = db.session.scalars(select(FundingProgramme).where(FundingProgramme.id == application.programme_id)
+                                   .with_for_update().execution_options(populate_existing=True)).one()
+    remaining = programme.budget - committed_sum(programme.id)
+    if amount > remaining:
+        raise ServiceError(_l("The programme's budget has %(left)s yuan left; %(amount)s yuan cannot be approved.",
+                              left=f"{remaining:,}", amount=f"{amount:,}"), field="amount", code="budget")
+    application.approved_amount = amount
+
+
+def add_working_days(start_day: date, days: int) -> date:
+    """The last day of a period of `days` working days beginning on `start_day` (weekends skipped; public
+    holidays are not known to the portal: the authority checks the end date it publishes)."""
+    day, counted = start_day, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted == days:
+                return day
+        day += timedelta(days=1)
+
+
+def act(application: FundingApplication, action: str, comment: str, *, expected_version: int | None, actor,
+        today: date, amount: Decimal | None = None) -> None:
+    """Moves the application by one transition of the workflow, with that step's checks."""
+    transition = WORKFLOW[action]
+    check_version(application, expected_version, CONFLICT)  # first: a stale page is a conflict, not a refusal
+    if action not in IMPLEMENTED or not WORKFLOW.can(actor, action, application):
+        raise ServiceError(_l("This step is not open to you in the application's current state."),
+                           code="not_allowed")
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise ServiceError(_l("Write the reasons: the supplier reads them."), field="comment")
+    if action in ("submit", "resubmit"):
+        _before_submit(application, today=today)
+    elif action == "close_review":
+        if problems := review.review_problems(application):
+            raise ServiceError(" ".join(problems), code="review_open")
+        application.panel_score = review.panel_of(application)
+    elif action == "approve":
+        _approve(application, amount)
+    elif action == "start_notice":
+        days = application.programme.notice_days
+        application.notice_starts_on, application.notice_ends_on = today, add_working_days(today, days)
+    if action in ("approve", "reject"):
+        application.decision_reasons, application.decided_by_id = comment or None, actor.id
+    before = application.status
+    application.status = transition.target
+    if action in ("submit", "resubmit"):
+        application.submitted_at = utcnow()
+    application.events.append(ApplicationEvent(action=action, from_status=before, to_status=application.status,
+                                               comment=comment or None, actor_id=actor.id))
+    record_event(f"funding.{action}", application, actor=actor, summary={
+        "from": before, "to": application.status, "comment": comment or None,
+        "approved_amount": application.approved_amount if action == "approve" else None})
+    flush_or_conflict(CONFLICT)
+    _tell_supplier(application, before, comment)
+
+
+def _before_submit(application: FundingApplication, *, today: date) -> None:
+    if application.status == "draft" and not application.programme.is_open(today):
+        raise ServiceError(_l("The programme closed on %(closes)s.",
+                              closes=application.programme.closes_on.isoformat()), code="closed")
+    _facts, results = eligibility(application.programme, application.organisation, application.plan, today=today,
+                                  application=application)
+    application.eligibility = rules.as_data(results)
+    _refuse_failures(results)
+    if missing := missing_materials(application):
+        raise ServiceError(_l("Upload the required materials first: %(names)s.",
+                              names="; ".join(m["label"] for m in missing)), code="incomplete")
+    check_requested(application, application.requested_amount)
+
+
+def _tell_supplier(application: FundingApplication, before: str, comment: str) -> None:
+    link = url_for("funding.application", application_id=application.id, _external=True)
+    for admin in active_admins(application.organisation_id):
+        queue_mail(db.session, admin.email, "funding_status", admin.locale, application=application,
+                   before=before, comment=comment, link=link)

@@ -1,0 +1,46 @@
+"""What's next on funding applications: returned applications and drafts (suppliers); applications to check,
+review closes and decisions (the authority); declarations and scores (experts)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.dashboard.tasks import Task
+from portal.extensions import db
+from portal.funding.models import ExpertAssignment, FundingApplication
+
+
+def supplier_tasks(user) -> list[Task]:
+    tasks = []
+    for application in db.session.scalars(select(FundingApplication).where(
+            FundingApplication.organisation_id == user.organisation_id,
+            FundingApplication.status.in_(("draft", "returned"))).order_by(FundingApplication.id)):
+        detail = (_l("Returned for more information: answer and resubmit.") if application.status == "returned"
+                  else _l("Draft: upload the materials and submit."))
+        tasks.append(Task(f"{application.reference} · {application.plan.title}", str(detail),
+                          url_for("funding.application", application_id=application.id), str(_l("Open"))))
+    return tasks
+
+
+def authority_tasks(user) -> list[Task]:
+    counts = dict(db.session.execute(select(FundingApplication.status, func.count()).where(
+        FundingApplication.status.in_(("submitted", "decision", "approved"))).group_by(
+        FundingApplication.status)).all())
+    labels = {"submitted": (_l("Funding applications waiting for the formal check"), _l("Check")),
+              "decision": (_l("Funding applications waiting for a decision"), _l("Decide")),
+              "approved": (_l("Approved applications to publish"), _l("Start the notice"))}
+    return [Task(str(title), str(_l("%(count)d waiting", count=counts[status])),
+                 url_for("funding.queue", status=status), str(action))
+            for status, (title, action) in labels.items() if counts.get(status)]
+
+
+def expert_tasks(user) -> list[Task]:
+    waiting = db.session.scalar(select(func.count()).select_from(ExpertAssignment).join(FundingApplication).where(
+        ExpertAssignment.expert_id == user.id, ExpertAssignment.status.in_(("assigned", "declared")),
+        FundingApplication.status == "expert_review"))
+    if not waiting:
+        return []
+    return [Task(str(_l("Funding applications waiting for your score")), str(_l("%(count)d waiting", count=waiting)),
+                 url_for("funding.queue", mine=1), str(_l("Score")))]
