@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
+from portal.numbers import to_decimal
 
 PROGRAMME_BENCHMARK = Path(__file__).parent / "data" / "programme_benchmark.yaml"
 CONFLICT = _l("Someone else saved this assessment while you were answering. Your answers are still in the form; "
@@ -107,11 +108,8 @@ def read_answers(questions: spec.Benchmark, form) -> tuple[dict, dict]:
             errors[question.id] = _l("Choose yes, partly or no.")
         elif question.type == "choice" and raw not in {o.value for o in question.options}:
             errors[question.id] = _l("Choose one of the listed options.")
-        elif question.type == "number":
-            try:
-                Decimal(raw.replace(",", ""))
-            except InvalidOperation:
-                errors[question.id] = _l("Enter a number, for example 1234.5 (no units or words).")
+        elif question.type == "number" and to_decimal(raw) is None:
+            errors[question.id] = _l("Enter a number, for example 1234.5 (no units or words).")
     return answers, errors
 
 

@@ -40,9 +40,15 @@ def set_shares(assessment: Assessment, buyer_ids: set[int], *, actor) -> tuple[l
         assessment.shares.append(AssessmentShare(buyer_organisation_id=buyer_id, shared_by_id=actor.id))
     for buyer_id in removed:
         assessment.shares.remove(current[buyer_id])
+    started = assessment.verification
+    dropped = started is not None and started.status == "in_progress" and started.organisation_id in removed
+    if dropped:
+        # The buyer may no longer see the assessment, so its unfinished verification goes; the agency may verify.
+        assessment.verification = None
     if added or removed:
         record_event("assessment.sharing_changed", assessment, actor=actor,
-                     summary={"shared_with": added, "withdrawn_from": removed})
+                     summary={"shared_with": added, "withdrawn_from": removed,
+                              "unfinished_verification_dropped": dropped})
     return added, removed
 
 

@@ -10,7 +10,7 @@ from portal.assessment import scoring, services
 from portal.assessment.models import Assessment, Verification
 from portal.audit.services import record_event
 from portal.database import utcnow
-from portal.errors import ServiceError
+from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
 from portal.mail import queue_mail
@@ -67,6 +67,8 @@ def save(assessment: Assessment, decisions: dict, *, expected_version: int | Non
         verification = Verification(assessment=assessment, organisation_id=actor.organisation_id)
         db.session.add(verification)
         record_event("assessment.verification_started", assessment, actor=actor, summary={})
+    elif expected_version is None:
+        raise ConflictError(CONFLICT, code="conflict")  # the form was loaded before someone else started
     else:
         check_version(verification, expected_version, CONFLICT)
     verification.decisions = decisions

@@ -59,7 +59,8 @@ def index():
 
 def _own_plans():
     return db.session.scalars(select(UpgradePlan).where(
-        UpgradePlan.organisation_id == current_user.organisation_id, UpgradePlan.status != "draft")
+        UpgradePlan.organisation_id == current_user.organisation_id,
+        UpgradePlan.status.in_(rules.APPROVED_PLAN_STATUSES))
         .options(selectinload(UpgradePlan.measures), selectinload(UpgradePlan.events))
         .order_by(UpgradePlan.id.desc())).all()
 

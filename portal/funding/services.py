@@ -59,6 +59,8 @@ def start(programme: FundingProgramme, plan, project_type: str, *, actor, today:
                            code="closed")
     if project_type not in PROJECT_TYPES:
         raise ServiceError(_l("Choose the kind of project."), field="project_type")
+    if plan.status not in rules.APPROVED_PLAN_STATUSES:
+        raise ServiceError(_l("Apply with a plan the technical agency has approved."), field="plan_id")
     _facts, results = eligibility(programme, plan.site.organisation, plan, today=today)
     _refuse_failures(results)
     application = FundingApplication(organisation_id=plan.organisation_id, programme=programme, plan=plan,

@@ -83,7 +83,8 @@ def new():
                            errors=errors, chosen_site=request.form.get("site_id")), 422 if errors else 200
 
 
-def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=None, comment=None, status=200):
+def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=None, comment=None, progress=None,
+            status=200):
     totals = services.expected_totals(plan)
     return render_template(
         "plans/detail.html", plan=plan, indicators=INDICATORS, measures=MEASURES, errors=errors or {},
@@ -94,7 +95,8 @@ def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=N
                                       .order_by(PlanFile.uploaded_at)).all(),
         purposes=FILE_PURPOSES, today=date.today(), measure_label=lambda kind: MEASURE_LABELS.get(kind, kind),
         purpose_label=lambda purpose: PURPOSE_LABELS.get(purpose, purpose),
-        comment_action=comment[0] if comment else None, comment_text=comment[1] if comment else ""), status
+        comment_action=comment[0] if comment else None, comment_text=comment[1] if comment else "",
+        progress_of=progress[0] if progress else None, progress_form=progress[1] if progress else {}), status
 
 
 @bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
@@ -167,11 +169,18 @@ def add_milestone(plan_id):
 
 @bp.post("/plans/<int:plan_id>/milestones/<int:milestone_id>")
 def record_progress(plan_id, milestone_id):
+    plan = owned_or_404(UpgradePlan, plan_id)
     upload = request.files.get("file")
-    return _run(plan_id, lambda p: services.record_progress(
-        p, milestone_id, _date("done_on"), (request.form.get("note") or "").strip(),
-        upload if upload is not None and upload.filename else None, actor=current_user),
-        _("Progress recorded."), "milestones")
+    try:
+        services.record_progress(plan, milestone_id, _date("done_on"), (request.form.get("note") or "").strip(),
+                                 upload if upload is not None and upload.filename else None, actor=current_user)
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")  # the date and note typed stay in the form
+        return _detail(db.session.get(UpgradePlan, plan_id), progress=(milestone_id, request.form), status=422)
+    flash(_("Progress recorded."), "success")
+    return redirect(url_for("plans.detail", plan_id=plan_id, _anchor="milestones"))
 
 
 @bp.post("/plans/<int:plan_id>/files")

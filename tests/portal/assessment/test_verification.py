@@ -50,7 +50,12 @@ def test_evidence_is_attached_with_the_answers_and_served_only_to_those_allowed(
     assert response.status_code == 302
     item = db.session.scalars(db.select(AssessmentEvidence)).one()
     assert (item.question_id, item.filename, item.content_type) == ("Q1.1", "iso14001.pdf", "application/pdf")
-    assert "iso14001.pdf" in supplier.get(url).get_data(as_text=True)
+    page = supplier.get(url).get_data(as_text=True)
+    assert "iso14001.pdf" in page
+    # Enter in a field submits with the form's first button: that must save, never remove a file.
+    form = page[page.index('enctype="multipart/form-data"'):]
+    first_button = form[form.index('<button type="submit"'):].split(">", 1)[0]
+    assert "remove_evidence" not in first_button
     download = supplier.get(f"/assessment-evidence/{item.id}")
     assert download.status_code == 200 and download.data == PDF
     # A buyer sees nothing before the supplier shares the submitted assessment with it.
@@ -78,6 +83,15 @@ def test_a_file_that_is_not_evidence_keeps_the_answers_and_says_so_beside_the_qu
     assessment = db.session.scalars(db.select(Assessment)).one()
     assert "Q1.1" not in (assessment.answers or {}) and db.session.scalar(
         db.select(db.func.count()).select_from(AssessmentEvidence)) == 0
+
+
+def test_not_a_number_is_refused_beside_the_question(people, benchmark):
+    number = next(q for q in questionnaire(benchmark).questions() if q.type == "number")
+    url = start(people["supplier"], benchmark)
+    for typed in ("NaN", "Infinity"):
+        response = people["supplier"].post(url, data={f"q__{number.id}": typed, "version": 1})
+        assert response.status_code == 422 and f'value="{typed}"' in response.get_data(as_text=True)
+    assert people["supplier"].get(url).status_code == 200
 
 
 def test_answers_that_claim_points_without_required_evidence_are_listed(people, benchmark):
@@ -159,6 +173,24 @@ def test_a_stale_verification_form_gets_a_conflict_and_keeps_the_decisions(peopl
     assert verify(people["agency"], url, adjust=["Q1.3"], version="1").status_code == 302  # a colleague saves
     stale = verify(people["agency"], url, adjust=["Q1.4"], comment="另一位同事的意见", version="1")
     assert stale.status_code == 409 and "另一位同事的意见" in stale.get_data(as_text=True)
+
+
+def test_a_second_verifier_who_opened_the_form_before_the_first_saved_gets_a_conflict(people, benchmark):
+    url, _assessment = submitted(people["supplier"], benchmark)
+    assert verify(people["agency"], url, adjust=["Q1.1"]).status_code == 302  # starts it from an empty form
+    late = verify(people["agency"], url, adjust=["Q1.3"], comment="同事的另一条意见")  # also from an empty form
+    assert late.status_code == 409 and "同事的另一条意见" in late.get_data(as_text=True)
+    assert db.session.scalars(db.select(Verification)).one().decisions["Q1.1"]["decision"] == "adjust"
+
+
+def test_withdrawing_from_a_buyer_that_started_verifying_frees_the_assessment(people, benchmark):
+    url, _assessment = submitted(people["supplier"], benchmark)
+    people["supplier"].post(url + "/sharing", data={"buyer": people["buyer_org"].id})
+    verify(people["buyer"], url, adjust=["Q1.1"])
+    people["supplier"].post(url + "/sharing", data={})
+    assert people["buyer"].get(url + "/verify").status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(Verification)) == 0
+    assert people["agency"].get(url + "/verify").status_code == 200
 
 
 def test_only_a_buyer_it_was_shared_with_may_verify(people, benchmark):

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from portal.extensions import db
+from portal.funding.models import FundingApplication
 from portal.funding.services import add_working_days
 from portal.funding.workflow import IMPLEMENTED, WORKFLOW, can_decide
 
@@ -167,3 +168,12 @@ def test_another_supplier_gets_404_and_reviewers_never_see_drafts(funding, make)
     assert other.get(url).status_code == 404
     assert funding.current().reference in funding.authority.get("/funding/queue").get_data(as_text=True)
     db.session.rollback()
+
+
+def test_an_application_needs_a_plan_the_agency_approved(funding):
+    funding.plan.status = "draft"
+    db.session.commit()
+    response = funding.supplier.post(f"/funding/programmes/{funding.programme.id}/apply", data={
+        "plan_id": funding.plan.id, "project_type": "upgrade"})
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(FundingApplication)) == 0

@@ -93,6 +93,13 @@ def test_a_plan_goes_from_draft_to_verified_with_every_step_on_its_timeline(worl
     world.act(world.supplier, url, "start")
     assert world.act(world.supplier, url, "complete").status_code == 409  # the milestone is not done yet
     milestone = plan.milestones[0]
+    # A file that is not evidence: nothing recorded, and the date and note typed are still in the form.
+    refused = world.supplier.post(f"{url}/milestones/{milestone.id}", data={
+        "done_on": "2025-06-01", "note": "已安装调试", "file": (io.BytesIO(b"MZ not a pdf"), "照片.heic")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422 and 'value="已安装调试"' in refused.get_data(as_text=True)
+    db.session.refresh(milestone)
+    assert milestone.done_on is None
     world.supplier.post(f"{url}/milestones/{milestone.id}", data={"done_on": "2025-06-01", "note": "已安装调试",
                                                                  "file": (io.BytesIO(b"%PDF-1.4 photo"), "验收.pdf")},
                         content_type="multipart/form-data")
