@@ -84,12 +84,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.review_routes import bp as review_bp
     from portal.reports.routes import bp as reports_bp
     from portal.sites.routes import bp as sites_bp
+    from portal.workdays.routes import bp as calendar_admin_bp
 
     for blueprint in (health.bp, i18n.bp, auth_bp, dashboard_bp, orgs_bp, admin_bp, audit_bp, assistant_bp,
                       guideline_admin_bp, sites_bp, reports_bp, review_bp, factors_bp, report_excel_bp,
                       assessment_bp, verification_bp, benchmark_admin_bp, records_bp, plans_bp, funding_bp,
                       funding_admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(calendar_admin_bp)  # the working-day calendar
 
 
 def _register_template_helpers(app: Flask) -> None:

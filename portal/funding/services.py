@@ -4,7 +4,7 @@ application's timeline, and e-mailed to the supplier's admins."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from flask import url_for
@@ -29,6 +29,7 @@ from portal.funding.workflow import IMPLEMENTED, WORKFLOW, can_edit
 from portal.locking import check_version, flush_or_conflict
 from portal.mail import queue_mail
 from portal.orgs.membership import active_admins
+from portal.workdays import calendar
 
 CONFLICT = _l("Someone else changed this application while you were working on it. What you typed is still in "
               "the form; check it against the current application and send it again.")
@@ -140,18 +141,6 @@ def _approve(application: FundingApplication, amount: Decimal | None) -> None:
     application.approved_amount = amount
 
 
-def add_working_days(start_day: date, days: int) -> date:
-    """The last day of a period of `days` working days beginning on `start_day` (weekends skipped; public
-    holidays are not known to the portal: the authority checks the end date it publishes)."""
-    day, counted = start_day, 0
-    while True:
-        if day.weekday() < 5:
-            counted += 1
-            if counted == days:
-                return day
-        day += timedelta(days=1)
-
-
 def act(application: FundingApplication, action: str, comment: str, *, expected_version: int | None, actor,
         today: date, amount: Decimal | None = None) -> None:
     """Moves the application by one transition of the workflow, with that step's checks."""
@@ -173,7 +162,7 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
         _approve(application, amount)
     elif action == "start_notice":
         days = application.programme.notice_days
-        application.notice_starts_on, application.notice_ends_on = today, add_working_days(today, days)
+        application.notice_starts_on, application.notice_ends_on = today, calendar.add_working_days(today, days)
     if action in ("approve", "reject"):
         application.decision_reasons, application.decided_by_id = comment or None, actor.id
     before = application.status

@@ -146,6 +146,9 @@ EXPECTED = {
     "funding_admin.index": ("GET", PLATFORM),
     "funding_admin.new": ("GET", PLATFORM),
     "funding_admin.edit": ("GET", PLATFORM),
+    "calendar_admin.index": ("GET", PLATFORM),
+    "calendar_admin.add": ("POST", PLATFORM),
+    "calendar_admin.remove": ("POST", PLATFORM),
 }
 # Programmes are published to every supplier: their ids are not an organisation's.
 PROGRAMME_ROUTES = {"funding.programme", "funding.apply"}
@@ -226,7 +229,8 @@ def _objects_of(org, make):
     return {"org_id": org.id, "user_id": member.id, "invitation_id": invitation.id,
             "request_id": join_request.id, "token": "not-a-real-token", "message_id": message.id,
             "file_id": document.id, "build_id": build.id, "doc_id": "hazardous-waste", "lang": "zh",
-            "penalty_id": penalty.id, "evidence_file_id": rectification.id, "record_import_id": record_import.id}
+            "penalty_id": penalty.id, "evidence_file_id": rectification.id, "record_import_id": record_import.id,
+            "day": "2026-12-01"}
 
 
 def _url(app, endpoint, values):

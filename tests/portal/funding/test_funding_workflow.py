@@ -1,15 +1,15 @@
 """An application from a plan to the start of its public notice, as the supplier and the authority use it; the
 transition table; segregation of duties; conflicts that keep what was typed; another organisation's ids."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from portal.extensions import db
 from portal.funding.models import FundingApplication
-from portal.funding.services import add_working_days
 from portal.funding.workflow import IMPLEMENTED, WORKFLOW, can_decide
+from portal.workdays.calendar import add_working_days
 
 
 def user(kind, admin=True, org_id=1, uid=1):
@@ -46,11 +46,6 @@ def test_whoever_scored_an_application_cannot_decide_it():
     assert not can_decide(authority, app)
     app.assignments[0].status = "recused"
     assert can_decide(authority, app)
-
-
-def test_the_notice_period_counts_working_days():
-    # Friday 27 Nov 2026 + 5 working days: Fri, Mon, Tue, Wed, Thu 3 Dec
-    assert add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 3)
 
 
 def test_an_application_goes_from_a_plan_to_the_public_notice(funding, outbox):
