@@ -19,12 +19,21 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def by_token(view: Callable) -> Callable:
+    """Marks a view that authenticates its caller itself, by an API token (portal.api): no login page, no
+    session; the view answers 401 without a valid token."""
+    view.authenticates_by_token = True
+    return view
+
+
 def enforce_login():
     """before_request hook: the one place that turns "login required" on for every route."""
     if request.endpoint is None or request.endpoint == "static":
         return None
     view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "is_public", False) or current_user.is_authenticated:
+    if getattr(view, "is_public", False) or getattr(view, "authenticates_by_token", False):
+        return None
+    if current_user.is_authenticated:
         return None
     return login_manager.unauthorized()
 
@@ -44,6 +53,19 @@ def is_org_admin(user) -> bool:
 
 def is_supplier(user) -> bool:
     return is_org_member(user) and user.org_kind == OrgKind.SUPPLIER
+
+
+def is_buyer(user) -> bool:
+    return is_org_member(user) and user.org_kind == OrgKind.BUYER
+
+
+def is_buyer_admin(user) -> bool:
+    return is_buyer(user) and user.is_org_admin
+
+
+def is_agency_member(user, obj=None) -> bool:
+    """A member of a technical agency (reviewers, experts); `obj` lets workflow tables call it as a rule."""
+    return is_org_member(user) and user.org_kind == OrgKind.AGENCY
 
 
 def can_manage_members(user, organisation) -> bool:

@@ -213,6 +213,50 @@ def bar_chart(
     return _svg(chart_id, "bar", title, unit, desc, width, height, parts)
 
 
+def category_chart(
+    items: list[tuple[str, Number]],
+    *,
+    title: str,
+    unit: str,
+    width: int = 640,
+    number_format: Callable[[float], str] = format_number,
+    words: ChartWords = ChartWords(),
+    chart_id: str | None = None,
+) -> Markup:
+    """Horizontal bars of counts or amounts (zero or more) by category, each labelled with its name and value;
+    long names are shortened with the full name as a tooltip. The page shows the table behind it itself."""
+    rows = [(str(label), _to_decimal(value) or Decimal(0)) for label, value in items]
+    if any(value < 0 for _label, value in rows):
+        raise ValueError("category_chart draws zero or more; chart signed figures as a table")
+    key = Series(title, [(i, value) for i, (_label, value) in enumerate(rows)])
+    chart_id = chart_id or _chart_id("category", title, unit, [key])
+    height = MARGIN_TOP + LEGEND_ROW * len(rows) + 8
+    if not rows:
+        return _empty_svg(chart_id, title, unit, width, 120, words)
+    label_width = min(max(_text_width(label, FONT_SIZE) for label, _v in rows) + 8, width * 0.4)
+    value_width = max(_text_width(number_format(float(v)), FONT_SIZE - 1) for _l, v in rows) + 8
+    left, longest = label_width + 8, max(value for _l, value in rows) or Decimal(1)
+    span = width - left - value_width - MARGIN_RIGHT
+    parts = [f'<text class="unit" x="8" y="{_n(MARGIN_TOP - 14)}" fill="{TEXT_COLOUR}">{_text(unit)}</text>']
+    for index, (label, value) in enumerate(rows):
+        top = MARGIN_TOP + index * LEGEND_ROW
+        shown = _fit(label, label_width - 4, FONT_SIZE)
+        tooltip = f"<title>{_text(label)}</title>" if shown != label else ""
+        length = float(value / longest) * span
+        text = number_format(float(value))
+        parts.append(
+            f'<text x="{_n(left - 6)}" y="{_n(top + 15)}" text-anchor="end" fill="{TEXT_COLOUR}">'
+            f'{tooltip}{_text(shown)}</text>'
+            f'<rect class="bar" x="{_n(left)}" y="{_n(top + 3)}" width="{_n(max(length, 1.0))}" height="16"'
+            f' fill="{PALETTE[0]}"><title>{_text(f"{label}: {text} {unit}".rstrip())}</title></rect>'
+            f'<text class="bar-value" x="{_n(left + length + 4)}" y="{_n(top + 15)}" font-size="{FONT_SIZE - 1}"'
+            f' fill="{TEXT_COLOUR}">{_text(text)}</text>')
+    parts.append(f'<line class="axis" x1="{_n(left)}" y1="{_n(MARGIN_TOP)}" x2="{_n(left)}"'
+                 f' y2="{_n(height - 8)}" stroke="{AXIS_COLOUR}"/>')
+    desc = "; ".join(f"{label}: {number_format(float(value))}" for label, value in rows) + "."
+    return _svg(chart_id, "category", title, unit, desc, width, height, parts)
+
+
 def data_table(
     series: list[Series],
     *,

@@ -20,6 +20,16 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(value: str | None, name: str) -> int:
+    try:
+        count = int(value or 0)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if count < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return count
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "production"
@@ -37,7 +47,10 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     login_limit_per_account: str = "5 per 15 minutes"
     login_limit_per_address: str = "20 per 15 minutes"
+    api_rate_limit: str = "120 per minute"
     max_upload_mb: int = 20
+    base_url: str = ""
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, env: os._Environ | dict | None = None) -> Settings:
@@ -61,12 +74,18 @@ class Settings:
             mail_use_tls=_flag(env.get("MAIL_USE_TLS"), default=False),
             mail_sender=env.get("MAIL_SENDER") or "noreply@greenchain.local",
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            api_rate_limit=env.get("API_RATE_LIMIT") or "120 per minute",
             max_upload_mb=int(env.get("MAX_UPLOAD_MB") or 20),
+            base_url=(env.get("PORTAL_BASE_URL") or "").rstrip("/"),
+            proxy_hops=_count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
         )
 
     def flask_config(self) -> dict:
         if not self.secret_key and self.environment == "production":
             raise ConfigError("SECRET_KEY must be set when PORTAL_ENV is production")
+        if not self.base_url and self.environment == "production":
+            # Links in e-mails, the Atom feed and the API are built from it, never from a request's Host header.
+            raise ConfigError("PORTAL_BASE_URL must be set when PORTAL_ENV is production (e.g. https://portal.example)")
         secret = self.secret_key or f"insecure-{self.environment}-key-do-not-deploy"
         return {
             "ENV_NAME": self.environment,
@@ -92,6 +111,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "LOGIN_LIMIT_PER_ACCOUNT": self.login_limit_per_account,
             "LOGIN_LIMIT_PER_ADDRESS": self.login_limit_per_address,
+            "API_RATE_LIMIT": self.api_rate_limit,  # calls per token to the buyers' API
             "MAX_CONTENT_LENGTH": self.max_upload_mb * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "zh",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -101,6 +121,18 @@ class Settings:
             "GUIDANCE_DOCUMENTS_DIR": str(self.instance_path / "guidance" / "documents"),
             "PASSWORD_RESET_HOURS": 2,
             "INVITATION_DAYS": 7,
+            # Where links in e-mails point to (always this, never the host a request names).
+            "PORTAL_BASE_URL": self.base_url or "http://localhost:5000",
+            # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none, and the
+            # client's address is the connection's: rate limits and audit records cannot be spoofed by a header).
+            "PROXY_HOPS": self.proxy_hops,
+            # Reminders (flask --app portal reminders send): days before or after each deadline.
+            "REMINDER_NOTICE_END_LEAD_DAYS": 1,  # the authority: before the public notice period ends
+            "REMINDER_RETURNED_AFTER_DAYS": 14,  # the supplier: a returned application not resubmitted
+            "REMINDER_EXPERT_AFTER_DAYS": 7,  # an expert: assigned, not yet declared or scored
+            "REMINDER_MILESTONE_LEAD_DAYS": 7,  # the supplier: an upgrade plan milestone falls due
+            "REMINDER_EXPIRY_LEAD_DAYS": 90,  # the supplier: a discharge permit or certificate expires
+            "REMINDER_EXPIRED_WITHIN_DAYS": 30,  # nothing expired or overdue longer ago than this is reminded
         }
 
 

@@ -78,4 +78,15 @@ def load_demo() -> int:
 
     created += load_demo_reports(orgs) + load_demo_records()
     db.session.flush()
-    return created + load_demo_funding(orgs)
+    from portal.chains.demo import load_demo_chains
+
+    created += load_demo_chains(orgs)
+    db.session.flush()
+    from portal.capacity.demo import load_demo_capacity
+
+    created += load_demo_capacity(orgs)
+    created += load_demo_funding(orgs)
+    db.session.flush()
+    from portal.public.demo import load_demo_notice
+
+    return created + load_demo_notice(orgs)

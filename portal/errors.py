@@ -35,7 +35,7 @@ ERROR_TEXTS = {
                                "reload the page and try again.")),
     403: (_l("Not allowed"), _l("Your account does not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page does not exist, or you do not have access to it.")),
-    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    405: (_l("Request not supported"), _l("This address does not accept that kind of request.")),
     413: (_l("File too large"), _l("The upload is larger than the limit of %(mb)s MB. "
                                    "Please reduce the file size and try again.")),
     429: (_l("Too many requests"), _l("You have made too many requests in a short time. "
@@ -62,6 +62,10 @@ def render_error(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) and error.code in ERROR_TEXTS else 500
     if code == 500:
         db.session.rollback()  # whatever the failed request had half-done is not kept
+    if request.path.startswith("/api/v1/"):
+        from portal.api.routes import json_error  # the buyers' API answers in JSON
+
+        return json_error(code, error)
     title, text = ERROR_TEXTS[code]
     mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     return render_template("errors/error.html", code=code, title=title, text=text % {"mb": mb},

@@ -4,6 +4,7 @@ Rows that two people may edit carry a `version_id` (the mapper's version_id_col)
 version they showed, and the flush refuses a row that changed underneath (StaleDataError).
 """
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.errors import ConflictError
@@ -24,7 +25,9 @@ def check_version(obj, expected_version: int | None, message) -> None:
 
 
 def flush_or_conflict(message) -> None:
+    """Flushes; a row changed underneath, or a unique row someone else inserted at the same moment (two first
+    saves of a one-per-parent row), is a conflict: the caller rolls back and shows the page again."""
     try:
         db.session.flush()
-    except StaleDataError as err:
+    except (StaleDataError, IntegrityError) as err:
         raise ConflictError(message, code="conflict") from err

@@ -29,11 +29,14 @@ class OutgoingMail:
     body: str
 
 
-def queue_mail(session: Session, to: str, template: str, locale: str | None, **context) -> None:
-    """Renders `mail/<template>.txt` in the recipient's language; the first line is the subject."""
+def queue_mail(session: Session, to: str, template: str, locale: str | None, /, **context) -> None:
+    """Renders `mail/<template>.txt` in the recipient's language; the first line is the subject. The four
+    arguments are positional only, so the template's context may use any name (`to`, `template`, ...)."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject, _, body = render_template(f"mail/{template}.txt", **context).strip().partition("\n")
-    session.info.setdefault(_QUEUE_KEY, []).append(OutgoingMail(to=to, subject=subject.strip(), body=body.strip()))
+    # The subject may be built from what users typed: one line, no CR/LF or other runs of whitespace.
+    subject = " ".join(subject.split())
+    session.info.setdefault(_QUEUE_KEY, []).append(OutgoingMail(to=to, subject=subject, body=body.strip()))
 
 
 def deliver(app, mail: OutgoingMail) -> None:
@@ -62,7 +65,7 @@ def _send_after_commit(session) -> None:
     for mail in session.info.pop(_QUEUE_KEY, []):
         try:
             deliver(current_app, mail)
-        except (OSError, smtplib.SMTPException):
+        except Exception:  # whatever goes wrong with one message, the others are still sent
             # The state change is committed; a failed delivery must not turn it into an error page.
             log.exception("could not deliver mail to %s", mail.to)
 

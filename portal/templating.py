@@ -60,6 +60,18 @@ STATUS_LABELS = {
     "closed": _l("Closed"),
     "withdrawn": _l("Withdrawn"),
     "rejected": _l("Rejected"),
+    # trainings and on-site guidance
+    "published": _l("Published"),
+    "cancelled": _l("Cancelled"),
+    "registered": _l("Registered"),
+    "requested": _l("Requested"),
+    "scheduled": _l("Visit scheduled"),
+    "visited": _l("Visited: findings recorded"),
+    "declined": _l("Declined"),
+    # supply chain invitations
+    "invited": _l("Invited"),
+    "revoked": _l("Withdrawn"),
+    "expired": _l("Expired"),
 }
 ENERGY_LABELS = {
     "electricity": _l("Grid electricity"),

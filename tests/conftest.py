@@ -51,6 +51,7 @@ def make_app(**overrides):
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "PORTAL_BASE_URL": "http://localhost",  # e-mail links, on the test client's host
         "RATELIMIT_ENABLED": True,
         "GUIDANCE_INDEX_DIR": str(_TMP / "guidance-index"),
         "GUIDANCE_DOCUMENTS_DIR": str(_TMP / "guidance-documents"),
@@ -186,3 +187,26 @@ def login(client, user_or_email, password=PASSWORD):
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+@pytest.fixture
+def queries_of(app):
+    """queries_of(client, path, **kwargs) -> (response, number of SQL statements the request ran);
+    with `statements=True`, (response, the statements themselves)."""
+
+    def run(client, path, *, statements: bool = False, **kwargs):
+        ran = []
+
+        def record(conn, cursor, statement, *args):
+            ran.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.get(path, **kwargs)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        return response, (ran if statements else len(ran))
+
+    return run

@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import or_, select
 from wtforms import SubmitField
 
-from portal.access import is_org_admin, is_platform_admin, requires
+from portal.access import is_buyer_admin, is_platform_admin, requires
 from portal.assessment import benchmark as spec
 from portal.assessment import benchmark_excel
 from portal.assessment.models import Benchmark
@@ -23,15 +23,10 @@ from portal.extensions import db
 from portal.files import sniff
 from portal.i18n import current_locale
 from portal.orgs.forms import ConfirmForm
-from portal.orgs.models import OrgKind
 
 bp = Blueprint("benchmark_admin", __name__, url_prefix="/benchmarks")
 MAX_BENCHMARK_BYTES = 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def is_buyer_admin(user) -> bool:
-    return is_org_admin(user) and user.org_kind == OrgKind.BUYER
 
 
 def keeps_benchmarks(user) -> bool:

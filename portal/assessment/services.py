@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -13,10 +14,13 @@ from portal.assessment import scoring
 from portal.assessment.facts import facts_for
 from portal.assessment.models import Assessment, Benchmark
 from portal.audit.services import record_event
+from portal.chains import consent
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
+from portal.notifications import notify
+from portal.notifications.recipients import AGENCY, members_of, members_of_kind
 from portal.numbers import to_decimal
 
 PROGRAMME_BENCHMARK = Path(__file__).parent / "data" / "programme_benchmark.yaml"
@@ -141,3 +145,14 @@ def submit(assessment: Assessment, *, actor) -> None:
     record_event("assessment.submitted", assessment, actor=actor,
                  summary={"score": str(card.total), "grade": card.grade,
                           "knockouts": [k.knockout_id for k in card.knockouts]})
+    consent.share_new_assessment(assessment, actor=actor)
+    _tell_verifiers(assessment)
+
+
+def _tell_verifiers(assessment: Assessment) -> None:
+    """Who may verify it next (verification.can_verify): every technical agency member, and every member of each
+    buyer it is shared with."""
+    buyers = {share.buyer_organisation_id for share in assessment.shares}
+    notify([*members_of_kind(AGENCY), *members_of(buyers)], "assessment.submitted", mail_template="notification",
+           link=url_for("verification.verify", assessment_id=assessment.id), org=assessment.organisation,
+           score=assessment.score, grade=assessment.grade)

@@ -9,15 +9,19 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.assessment.models import Assessment, AssessmentShare, Benchmark, Verification
 from portal.audit.services import record_event
+from portal.chains.models import ChainLink
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.orgs.models import Organisation, OrgKind
 
 
 def candidate_buyers(assessment: Assessment) -> list[Organisation]:
-    """Buyers whose chosen questionnaire this assessment answers; a buyer always accepts its own benchmark."""
+    """Buyers whose chosen questionnaire this assessment answers (a buyer always accepts its own benchmark),
+    and the buyers whose supply chain the supplier is in (portal/chains)."""
     benchmark: Benchmark = assessment.benchmark
-    matches = [Organisation.benchmark_key == benchmark.key]
+    in_chain = select(ChainLink.buyer_organisation_id).where(
+        ChainLink.supplier_organisation_id == assessment.organisation_id)
+    matches = [Organisation.benchmark_key == benchmark.key, Organisation.id.in_(in_chain)]
     if benchmark.owner_organisation_id is None:
         matches.append(Organisation.benchmark_key.is_(None))
     else:
@@ -37,7 +41,8 @@ def set_shares(assessment: Assessment, buyer_ids: set[int], *, actor) -> tuple[l
     added = sorted(buyer_ids - current.keys())
     removed = sorted(current.keys() - buyer_ids)
     for buyer_id in added:
-        assessment.shares.append(AssessmentShare(buyer_organisation_id=buyer_id, shared_by_id=actor.id))
+        assessment.shares.append(AssessmentShare(buyer_organisation_id=buyer_id,
+                                                 shared_by_id=getattr(actor, "id", None)))
     for buyer_id in removed:
         assessment.shares.remove(current[buyer_id])
     started = assessment.verification

@@ -3,6 +3,7 @@ accepted or adjusted with a comment; completing it freezes the verified score be
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.access import is_org_member
@@ -13,7 +14,7 @@ from portal.database import utcnow
 from portal.errors import ConflictError, ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
-from portal.mail import queue_mail
+from portal.notifications import notify
 from portal.orgs.membership import active_admins
 from portal.orgs.models import OrgKind
 
@@ -93,8 +94,8 @@ def complete(assessment: Assessment, decisions: dict, *, expected_version: int |
     record_event("assessment.verified", assessment, actor=actor,
                  summary={"self_score": str(assessment.score), "verified_score": str(card.total),
                           "grade": card.grade, "adjusted": adjusted})
-    for admin in active_admins(assessment.organisation_id):
-        queue_mail(db.session, admin.email, "assessment_verified", admin.locale, assessment=assessment,
-                   verification=verification, adjusted=len(adjusted))
+    notify(active_admins(assessment.organisation_id), "assessment.verified", mail_template="assessment_verified",
+           link=url_for("assessment.scorecard", assessment_id=assessment.id), score=card.total, grade=card.grade,
+           assessment=assessment, verification=verification, adjusted=len(adjusted))
     flush_or_conflict(CONFLICT)
     return verification

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.notifications.services import full_url
 from portal.orgs.models import MemberRole, Organisation, OrgKind
 
 HISTORY_TURNS = 3
@@ -78,8 +80,10 @@ def request_expert(message: AssistantMessage, note: str | None, *, actor: User) 
     record_event("assistant.expert_requested", message, actor=actor, summary={"question": message.question[:200]})
     agency_admins = db.session.scalars(select(User).join(Organisation).where(
         Organisation.kind == OrgKind.AGENCY, User.role == MemberRole.ADMIN, User.active.is_(True)))
+    link = full_url(url_for("guideline_admin.questions"))
     for admin in agency_admins:
-        queue_mail(db.session, admin.email, "expert_request", admin.locale, message=message, asker=actor)
+        queue_mail(db.session, admin.email, "expert_request", admin.locale, message=message, asker=actor,
+                   link=link)
 
 
 def disliked(limit: int = 100) -> list[AssistantMessage]:

@@ -16,6 +16,7 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.notifications.services import full_url
 
 
 def user_by_email(email: str) -> User | None:
@@ -57,7 +58,7 @@ def request_password_reset(email: str) -> None:
                                       expires_at=utcnow() + timedelta(hours=hours)))
     record_event("auth.password_reset_requested", user, actor=None)
     queue_mail(db.session, user.email, "password_reset", user.locale, user=user, hours=hours,
-               link=url_for("auth.reset_password", token=token, _external=True))
+               link=full_url(url_for("auth.reset_password", token=token)))
 
 
 def reset_token_user(token: str) -> PasswordResetToken:

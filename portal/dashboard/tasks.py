@@ -33,9 +33,11 @@ def tasks_for(user) -> list[Task]:
     from portal.access import is_supplier
     from portal.assessment import tasks as assessment_tasks
     from portal.assessment.verify_routes import is_verifier
+    from portal.capacity import tasks as capacity_tasks
     from portal.funding import tasks as funding_tasks
     from portal.funding.workflow import is_agency_member, is_authority
     from portal.plans import tasks as plan_tasks
+    from portal.public import tasks as public_tasks
     from portal.reports.tasks import reviewer_tasks, supplier_tasks
     from portal.reports.workflow import is_reviewer
 
@@ -45,6 +47,7 @@ def tasks_for(user) -> list[Task]:
         tasks.extend(assessment_tasks.supplier_tasks(user))
         tasks.extend(plan_tasks.supplier_tasks(user))
         tasks.extend(funding_tasks.supplier_tasks(user))
+        tasks.extend(capacity_tasks.supplier_tasks(user))
     if is_reviewer(user):
         tasks.extend(reviewer_tasks(user))
         tasks.extend(plan_tasks.agency_tasks(user))
@@ -52,8 +55,10 @@ def tasks_for(user) -> list[Task]:
         tasks.extend(funding_tasks.authority_tasks(user))
     if is_agency_member(user):
         tasks.extend(funding_tasks.expert_tasks(user))
+        tasks.extend(capacity_tasks.agency_tasks(user))
     if is_verifier(user):
         tasks.extend(assessment_tasks.verifier_tasks(user))
+    tasks.extend(public_tasks.reviewer_tasks(user))
     org = user.organisation
     if org is not None:
         missing = [str(label) for name, label in PROFILE_REQUIRED.items() if not getattr(org, name)]

@@ -45,3 +45,19 @@ def compute(amount_rule: dict, project_type: str, investment: Decimal,
 def for_plan(amount_rule: dict, project_type: str, plan) -> AmountBreakdown:
     parts = tuple(p for p in (amount_rule.get("base") or COST_PARTS) if p in COST_PARTS)
     return compute(amount_rule, project_type, eligible_investment(plan, parts), parts)
+
+
+def as_data(breakdown: AmountBreakdown) -> dict:
+    """The breakdown as JSON-safe data (amounts as exact text), to keep with an application."""
+    return {"base_parts": list(breakdown.base_parts), "eligible_investment": str(breakdown.eligible_investment),
+            "share": str(breakdown.share), "share_amount": str(breakdown.share_amount),
+            "cap": None if breakdown.cap is None else str(breakdown.cap), "capped": breakdown.capped,
+            "amount": str(breakdown.amount)}
+
+
+def from_data(data: dict) -> AmountBreakdown:
+    return AmountBreakdown(base_parts=tuple(data["base_parts"]),
+                           eligible_investment=Decimal(data["eligible_investment"]),
+                           share=Decimal(data["share"]), share_amount=Decimal(data["share_amount"]),
+                           cap=None if data.get("cap") is None else Decimal(data["cap"]), capped=bool(data["capped"]),
+                           amount=Decimal(data["amount"]))

@@ -82,6 +82,12 @@ class FundingApplication(ReviewedOrgOwned, db.Model):
     # What the supplier asks for; at most the computed amount (amounts.py). None: ask for the computed amount.
     requested_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     approved_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    # The most the programme's formula gave when the application was last (re)submitted, with its breakdown
+    # (amounts.as_data): requests and approvals are checked against it, so later plan edits don't move it.
+    submitted_cap: Mapped[Decimal | None] = mapped_column(MONEY)
+    # What was paid in all when the application was closed: the budget keeps only that committed, not the remainder.
+    final_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    submitted_breakdown: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     # The eligibility results when it was last submitted: [{"key", "outcome", "data", "fix"}, ...]
     eligibility: Mapped[list | None] = mapped_column(JSON)

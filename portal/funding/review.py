@@ -19,7 +19,8 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.funding.models import ExpertAssignment, FundingApplication
 from portal.funding.workflow import is_authority
-from portal.mail import queue_mail
+from portal.notifications import notify
+from portal.notifications.recipients import AUTHORITY, members_of_kind
 from portal.numbers import to_decimal
 from portal.orgs.models import Organisation, OrgKind
 
@@ -80,8 +81,9 @@ def assign_experts(application: FundingApplication, expert_ids: list[int], *, ac
         assignment = ExpertAssignment(expert_id=expert.id, assigned_by_id=actor.id)
         application.assignments.append(assignment)
         added.append(assignment)
-        queue_mail(db.session, expert.email, "funding_expert_assigned", expert.locale, application=application,
-                   link=url_for("funding.application", application_id=application.id, _external=True))
+        notify([expert], "funding.expert_assigned", mail_template="funding_expert_assigned",
+               link=url_for("funding.application", application_id=application.id), ref=application.reference,
+               application=application)
     application.updated_at = utcnow()
     record_event("funding.experts_assigned", application, actor=actor,
                  summary={"experts": [e.email for e in chosen]})
@@ -106,6 +108,8 @@ def declare(application: FundingApplication, conflict: bool, note: str, *, actor
     assignment.declaration_note, assignment.declared_at = note or None, utcnow()
     record_event("funding.expert_recused" if conflict else "funding.expert_declared", application, actor=actor,
                  summary={"note": note or None})
+    if conflict:
+        _tell_authority_if_all_scored(application)
     return assignment
 
 
@@ -124,6 +128,7 @@ def read_scores(rubric: list[dict], form) -> tuple[dict[str, str], dict[str, str
 
 def score(application: FundingApplication, scores: dict[str, str], comments: str, *, actor) -> ExpertAssignment:
     assignment = _own_assignment(application, actor)
+    first_score = assignment.status == "declared"
     if assignment.status not in ("declared", "scored"):
         raise ServiceError(_l("Declare that you have no conflict of interest before scoring."), code="not_allowed")
     if not comments:
@@ -134,4 +139,13 @@ def score(application: FundingApplication, scores: dict[str, str], comments: str
     application.updated_at = utcnow()
     record_event("funding.expert_scored", application, actor=actor,
                  summary={"scores": scores, "total": assignment.total})
+    if first_score:
+        _tell_authority_if_all_scored(application)
     return assignment
+
+
+def _tell_authority_if_all_scored(application: FundingApplication) -> None:
+    """Once, when the last score needed comes in (a later change of one's scores does not repeat it)."""
+    if not review_problems(application):
+        notify(members_of_kind(AUTHORITY), "funding.scores_complete", mail_template="notification",
+               link=url_for("funding.application", application_id=application.id), ref=application.reference)

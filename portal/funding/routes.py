@@ -18,7 +18,7 @@ from portal import files
 from portal.access import is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError, run_then_redirect
 from portal.extensions import db
-from portal.funding import amounts, review, rules, services
+from portal.funding import amounts, closing, exports, review, rules, services
 from portal.funding.models import PROJECT_TYPES, ApplicationFile, FundingApplication, FundingProgramme
 from portal.funding.workflow import can_edit, is_agency_member, is_authority, is_expert_on, offered_actions
 from portal.locking import sent_version
@@ -34,14 +34,14 @@ PROJECT_TYPE_LABELS = {"replacement": _l("Replacing a treatment facility (更新
                        "upgrade": _l("Upgrading to a stricter standard (提标升级)")}
 COST_LABELS = {"equipment": _l("equipment"), "construction": _l("construction"), "other": _l("other costs")}
 QUEUE_STATUSES = ("submitted", "returned", "expert_review", "site_verification", "decision", "approved",
-                  "public_notice", "rejected", "withdrawn")
+                  "public_notice", "agreement", "disbursed", "acceptance", "closed", "rejected", "withdrawn")
 
 
 def _reads_queue(user) -> bool:
     return is_authority(user) or is_agency_member(user)
 
 
-def _today() -> date:
+def shenzhen_today() -> date:
     # The programme's dates and notice periods are Shenzhen calendar days, whatever the server's zone.
     return datetime.now(get_timezone()).date()
 
@@ -54,7 +54,8 @@ def index():
         FundingApplication.organisation_id == current_user.organisation_id)
         .options(selectinload(FundingApplication.programme), selectinload(FundingApplication.plan))
         .order_by(FundingApplication.id.desc())).all()
-    return render_template("funding/index.html", programmes=programmes, applications=applications, today=_today())
+    return render_template("funding/index.html", programmes=programmes, applications=applications,
+                           today=shenzhen_today())
 
 
 def _own_plans():
@@ -80,7 +81,7 @@ def _programme_page(programme, *, errors=None, status=200):
         else "replacement"
     results = whatif_results = whatif = breakdown = None
     if plan is not None:
-        facts, results = services.eligibility(programme, current_user.organisation, plan, today=_today())
+        facts, results = services.eligibility(programme, current_user.organisation, plan, today=shenzhen_today())
         whatif = {"applying_on": _date_arg("whatif_applying_on"), "rating_level": request.args.get("whatif_rating"),
                   "completed_on": _date_arg("whatif_completed_on"), "district": request.args.get("whatif_district")}
         if any(whatif.values()):
@@ -91,7 +92,7 @@ def _programme_page(programme, *, errors=None, status=200):
         whatif=whatif or {}, whatif_results=whatif_results, breakdown=breakdown, project_type=project_type,
         project_types=PROJECT_TYPE_LABELS, cost_labels=COST_LABELS, levels=LEVELS, level_labels=rules.LEVEL_LABELS,
         district_choices=district_choices(), blocked=bool(results and rules.blocking(results)),
-        is_open=programme.is_open(_today()), errors=errors or {}), status
+        is_open=programme.is_open(shenzhen_today()), errors=errors or {}), status
 
 
 @bp.get("/funding/programmes/<int:programme_id>")
@@ -112,7 +113,7 @@ def apply(programme_id):
         abort(404)
     try:
         application = services.start(found, plan, request.form.get("project_type", ""), actor=current_user,
-                                     today=_today())
+                                     today=shenzhen_today())
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
@@ -122,7 +123,7 @@ def apply(programme_id):
     return redirect(url_for("funding.application", application_id=application.id))
 
 
-def _detail(application, *, form=None, errors=None, typed=None, score_form=None, status=200):
+def _detail(application, *, form=None, errors=None, typed=None, score_form=None, closing_form=None, status=200):
     breakdown = services.computed_amount(application)
     mine = next((a for a in application.assignments if a.expert_id == current_user.id), None)
     return render_template(
@@ -133,7 +134,9 @@ def _detail(application, *, form=None, errors=None, typed=None, score_form=None,
         project_types=PROJECT_TYPE_LABELS, cost_labels=COST_LABELS, mine=mine,
         is_authority=is_authority(current_user), expert_pool=review.expert_pool() if is_authority(current_user)
         else [], review_problems=review.review_problems(application), panel=review.panel_of(application),
-        committed=services.committed_sum(application.programme_id)), status
+        committed=services.committed_sum(application.programme_id), submitted=services.submitted_amount(application),
+        closing=closing.page_context(application, current_user), closing_form=closing_form or {},
+        decision_letter=exports.has_decision_letter(application)), status
 
 
 @bp.route("/funding/applications/<int:application_id>", methods=["GET", "POST"])
@@ -199,7 +202,7 @@ def act(application_id):
         if raw_amount and amount is None:
             raise ServiceError(_("Enter the amount in yuan, for example 1,500,000."), field="amount")
         services.act(found, action, comment, expected_version=sent_version(request.form.get("version")),
-                     actor=current_user, today=_today(), amount=amount)
+                     actor=current_user, today=shenzhen_today(), amount=amount)
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
@@ -250,17 +253,22 @@ def score(application_id):
     return redirect(url_for("funding.application", application_id=application_id, _anchor="review"))
 
 
-@bp.get("/funding/queue")
-@requires(_reads_queue)
-def queue():
-    status = request.args.get("status", "")
+def queue_statement(*options):
+    """The applications of the queue with its filters (status; "assigned to me" for experts)."""
     stmt = (select(FundingApplication).where(FundingApplication.visible_to(current_user))
             .options(selectinload(FundingApplication.programme), selectinload(FundingApplication.organisation),
-                     selectinload(FundingApplication.assignments))
+                     selectinload(FundingApplication.assignments), *options)
             .order_by(FundingApplication.submitted_at.desc(), FundingApplication.id.desc()))
-    if status in QUEUE_STATUSES:
+    if (status := request.args.get("status", "")) in QUEUE_STATUSES:
         stmt = stmt.where(FundingApplication.status == status)
     if is_agency_member(current_user) and request.args.get("mine"):
         stmt = stmt.where(FundingApplication.assignments.any(expert_id=current_user.id))
-    return render_template("funding/queue.html", page=paginate(stmt), status=status, statuses=QUEUE_STATUSES,
+    return stmt
+
+
+@bp.get("/funding/queue")
+@requires(_reads_queue)
+def queue():
+    return render_template("funding/queue.html", page=paginate(queue_statement()),
+                           status=request.args.get("status", ""), statuses=QUEUE_STATUSES,
                            mine=bool(request.args.get("mine")))

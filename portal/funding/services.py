@@ -5,7 +5,7 @@ application's timeline, and e-mailed to the supplier's admins."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from portal.audit.services import record_event
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.funding import amounts, review, rules
+from portal.funding import amounts, closing_checks, objections, review, rules
 from portal.funding.models import (
     COMMITTED_STATUSES,
     PROJECT_TYPES,
@@ -25,9 +25,10 @@ from portal.funding.models import (
     FundingApplication,
     FundingProgramme,
 )
-from portal.funding.workflow import IMPLEMENTED, WORKFLOW, can_edit
+from portal.funding.workflow import WORKFLOW, can_edit
 from portal.locking import check_version, flush_or_conflict
-from portal.mail import queue_mail
+from portal.notifications import notify
+from portal.notifications.recipients import AUTHORITY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.workdays import calendar
 
@@ -50,7 +51,16 @@ def _refuse_failures(results: list[rules.RuleResult]) -> None:
 
 
 def computed_amount(application: FundingApplication) -> amounts.AmountBreakdown:
+    """What the programme's formula gives for the plan as it is now."""
     return amounts.for_plan(application.programme.amount_rule or {}, application.project_type, application.plan)
+
+
+def submitted_amount(application: FundingApplication) -> amounts.AmountBreakdown:
+    """The cap requests and approvals are checked against: frozen when the application was last (re)submitted,
+    the formula on today's plan before that."""
+    if application.submitted_breakdown:
+        return amounts.from_data(application.submitted_breakdown)
+    return computed_amount(application)
 
 
 def start(programme: FundingProgramme, plan, project_type: str, *, actor, today: date) -> FundingApplication:
@@ -74,10 +84,21 @@ def start(programme: FundingProgramme, plan, project_type: str, *, actor, today:
     return application
 
 
-def check_requested(application: FundingApplication, requested: Decimal | None) -> None:
+def check_cents(amount: Decimal, field: str) -> None:
+    """Amounts are stored in yuan with two decimals: more decimals are refused, never rounded by the database."""
+    try:
+        exact = amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # too many digits to hold in cents at all
+        exact = False
+    if not exact:
+        raise ServiceError(_l("Give the amount in yuan with at most two decimals (fen)."), field=field)
+
+
+def check_requested(application: FundingApplication, requested: Decimal | None, most: Decimal | None = None) -> None:
     if requested is None:
         return
-    most = computed_amount(application).amount
+    check_cents(requested, "requested_amount")
+    most = submitted_amount(application).amount if most is None else most
     if requested <= 0 or requested > most:
         raise ServiceError(_l("Ask for more than 0 and at most %(most)s yuan, the amount this programme's formula "
                               "gives for the project.", most=f"{most:,}"), field="requested_amount")
@@ -92,7 +113,7 @@ def update(application: FundingApplication, *, project_type: str, summary: str, 
     if project_type not in PROJECT_TYPES:
         raise ServiceError(_l("Choose the kind of project."), field="project_type")
     application.project_type, application.summary = project_type, summary or None
-    check_requested(application, requested)
+    check_requested(application, requested, computed_amount(application).amount)  # frozen again on submission
     application.requested_amount = requested
     flush_or_conflict(CONFLICT)
 
@@ -120,14 +141,17 @@ def missing_materials(application: FundingApplication) -> list[dict]:
 
 
 def committed_sum(programme_id: int) -> Decimal:
-    return db.session.scalar(select(func.coalesce(func.sum(FundingApplication.approved_amount), 0)).where(
+    """Approved amounts still committed; a closed application keeps only what was paid (its final amount)."""
+    committed = func.coalesce(FundingApplication.final_amount, FundingApplication.approved_amount)
+    return db.session.scalar(select(func.coalesce(func.sum(committed), 0)).where(
         FundingApplication.programme_id == programme_id,
         FundingApplication.status.in_(COMMITTED_STATUSES))) or Decimal(0)
 
 
 def _approve(application: FundingApplication, amount: Decimal | None) -> None:
-    amount = amount if amount is not None else (application.requested_amount or computed_amount(application).amount)
-    most = computed_amount(application).amount
+    most = submitted_amount(application).amount
+    amount = amount if amount is not None else (application.requested_amount or most)
+    check_cents(amount, "amount")
     if amount <= 0 or amount > most:
         raise ServiceError(_l("Approve more than 0 and at most %(most)s yuan (the programme's formula for this "
                               "project).", most=f"{most:,}"), field="amount")
@@ -141,14 +165,19 @@ def _approve(application: FundingApplication, amount: Decimal | None) -> None:
     application.approved_amount = amount
 
 
+def check_step(application: FundingApplication, action: str, *, expected_version: int | None, actor) -> None:
+    """Refuses a step the transition table does not give `actor` now; a stale page first, as a conflict."""
+    check_version(application, expected_version, CONFLICT)
+    if not WORKFLOW.can(actor, action, application):
+        raise ServiceError(_l("This step is not open to you in the application's current state."),
+                           code="not_allowed")
+
+
 def act(application: FundingApplication, action: str, comment: str, *, expected_version: int | None, actor,
         today: date, amount: Decimal | None = None) -> None:
     """Moves the application by one transition of the workflow, with that step's checks."""
     transition = WORKFLOW[action]
-    check_version(application, expected_version, CONFLICT)  # first: a stale page is a conflict, not a refusal
-    if action not in IMPLEMENTED or not WORKFLOW.can(actor, action, application):
-        raise ServiceError(_l("This step is not open to you in the application's current state."),
-                           code="not_allowed")
+    check_step(application, action, expected_version=expected_version, actor=actor)
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
         raise ServiceError(_l("Write the reasons: the supplier reads them."), field="comment")
@@ -163,6 +192,10 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
     elif action == "start_notice":
         days = application.programme.notice_days
         application.notice_starts_on, application.notice_ends_on = today, calendar.add_working_days(today, days)
+    elif action == "end_notice":
+        objections.require_resolved(application, today)
+    elif action in closing_checks.STEPS_WITH_DATA:
+        closing_checks.require_data(application, action)
     if action in ("approve", "reject"):
         application.decision_reasons, application.decided_by_id = comment or None, actor.id
     before = application.status
@@ -175,7 +208,7 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
         "from": before, "to": application.status, "comment": comment or None,
         "approved_amount": application.approved_amount if action == "approve" else None})
     flush_or_conflict(CONFLICT)
-    _tell_supplier(application, before, comment)
+    _tell_supplier(application, before, comment, actor)
 
 
 def _before_submit(application: FundingApplication, *, today: date) -> None:
@@ -189,11 +222,30 @@ def _before_submit(application: FundingApplication, *, today: date) -> None:
     if missing := missing_materials(application):
         raise ServiceError(_l("Upload the required materials first: %(names)s.",
                               names="; ".join(m["label"] for m in missing)), code="incomplete")
+    breakdown = computed_amount(application)
+    application.submitted_cap, application.submitted_breakdown = breakdown.amount, amounts.as_data(breakdown)
     check_requested(application, application.requested_amount)
 
 
-def _tell_supplier(application: FundingApplication, before: str, comment: str) -> None:
-    link = url_for("funding.application", application_id=application.id, _external=True)
-    for admin in active_admins(application.organisation_id):
-        queue_mail(db.session, admin.email, "funding_status", admin.locale, application=application,
-                   before=before, comment=comment, link=link)
+def _tell_supplier(application: FundingApplication, before: str, comment: str, actor) -> None:
+    """Every step reaches the supplier's admins (in the portal and by e-mail), and the people who act next hear
+    about it: a submission or resubmission the authority (its formal check comes next); a withdrawal the authority
+    (unless it was a draft) and the experts still assigned (their work stops). Whoever took the step is not told
+    about it. The acceptance report (start_acceptance) reaches the authority from portal/funding/closing.py."""
+    link = url_for("funding.application", application_id=application.id)
+    ref = application.reference
+
+    def others(users) -> list:
+        return [user for user in users if user.id != actor.id]
+
+    notify(others(active_admins(application.organisation_id)), "funding.status", link=link,
+           mail_template="funding_status", ref=ref, status=application.status, application=application,
+           before=before, comment=comment)
+    if application.status == "submitted":
+        notify(others(members_of_kind(AUTHORITY)), "funding.resubmitted" if before == "returned" else
+               "funding.submitted", link=link, mail_template="notification", ref=ref, org=application.organisation)
+    elif application.status == "withdrawn":
+        experts = [a.expert for a in application.assignments if a.status in ("assigned", "declared")]
+        authority = members_of_kind(AUTHORITY) if before != "draft" else []
+        notify(others([*authority, *experts]), "funding.withdrawn", link=link, mail_template="notification",
+               ref=ref, org=application.organisation, comment=comment)

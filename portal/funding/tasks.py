@@ -7,6 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.access import is_org_admin
 from portal.dashboard.tasks import Task
 from portal.extensions import db
 from portal.funding.models import ExpertAssignment, FundingApplication
@@ -16,9 +17,13 @@ def supplier_tasks(user) -> list[Task]:
     tasks = []
     for application in db.session.scalars(select(FundingApplication).where(
             FundingApplication.organisation_id == user.organisation_id,
-            FundingApplication.status.in_(("draft", "returned"))).order_by(FundingApplication.id)):
-        detail = (_l("Returned for more information: answer and resubmit.") if application.status == "returned"
-                  else _l("Draft: upload the materials and submit."))
+            FundingApplication.status.in_(("draft", "returned", "disbursed"))).order_by(FundingApplication.id)):
+        detail = {"returned": _l("Returned for more information: answer and resubmit."),
+                  "draft": _l("Draft: upload the materials and submit."),
+                  "disbursed": _l("Funds paid: once the project runs, attach the evidence and send the acceptance "
+                                  "report.") if is_org_admin(user) else
+                  _l("Funds paid: attach the evidence for the acceptance; an admin of your organisation sends the "
+                     "acceptance report.")}[application.status]
         tasks.append(Task(f"{application.reference} · {application.plan.title}", str(detail),
                           url_for("funding.application", application_id=application.id), str(_l("Open"))))
     return tasks
@@ -26,11 +31,13 @@ def supplier_tasks(user) -> list[Task]:
 
 def authority_tasks(user) -> list[Task]:
     counts = dict(db.session.execute(select(FundingApplication.status, func.count()).where(
-        FundingApplication.status.in_(("submitted", "decision", "approved"))).group_by(
+        FundingApplication.status.in_(("submitted", "decision", "approved", "agreement", "acceptance"))).group_by(
         FundingApplication.status)).all())
     labels = {"submitted": (_l("Funding applications waiting for the formal check"), _l("Check")),
               "decision": (_l("Funding applications waiting for a decision"), _l("Decide")),
-              "approved": (_l("Approved applications to publish"), _l("Start the notice"))}
+              "approved": (_l("Approved applications to publish"), _l("Start the notice")),
+              "agreement": (_l("Funding agreements to record and first payments to make"), _l("Record")),
+              "acceptance": (_l("Acceptance reports waiting for your verdict"), _l("Close"))}
     return [Task(str(title), str(_l("%(count)d waiting", count=counts[status])),
                  url_for("funding.queue", status=status), str(action))
             for status, (title, action) in labels.items() if counts.get(status)]

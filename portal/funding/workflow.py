@@ -1,16 +1,18 @@
 """The life of a funding application as one table (draft-to-decision steps follow the special fund's process,
 DOMAIN.md §7): draft → submitted → formal check (returned ↔ resubmitted) → expert review → on-site verification →
-decision (approved with an amount, or rejected with reasons) → public notice → agreement → disbursed →
+decision (approved with an amount, or rejected with reasons) → public notice (an upheld objection
+sends it back to the decision, or it is rejected) → agreement → disbursed →
 acceptance → closed; withdrawn and rejected are ends.
 
-Who: the supplier's organisation admins submit, resubmit and withdraw; the environmental authority checks,
-sends to experts, records the site visit, decides and runs the notice; experts (technical agency members it
+Who: the supplier's organisation admins submit, resubmit, withdraw and start the acceptance; the environmental
+authority checks, sends to experts, records the site visit, decides, runs the notice, records the agreement and the
+payments and closes with the acceptance verdict; experts (technical agency members it
 assigns) score, and whoever scored an application cannot decide it.
 """
 
 from __future__ import annotations
 
-from portal.access import is_org_admin, is_org_member
+from portal.access import is_agency_member, is_org_admin, is_org_member
 from portal.orgs.models import OrgKind
 from portal.workflow import Transition, Workflow
 
@@ -27,10 +29,6 @@ def is_applicant(user, application) -> bool:
 
 def is_authority(user, application=None) -> bool:
     return is_org_member(user) and user.org_kind == OrgKind.AUTHORITY
-
-
-def is_agency_member(user, application=None) -> bool:
-    return is_org_member(user) and user.org_kind == OrgKind.AGENCY
 
 
 def scored_it(user, application) -> bool:
@@ -55,24 +53,22 @@ WORKFLOW = Workflow(
     Transition("close_review", frozenset({"expert_review"}), "site_verification", is_authority),
     Transition("verify_site", frozenset({"site_verification"}), "decision", is_authority, needs_comment=True),
     Transition("approve", frozenset({"decision"}), "approved", can_decide),
-    Transition("reject", frozenset({"submitted", "expert_review", "site_verification", "decision"}), "rejected",
-               can_decide, needs_comment=True),
+    Transition("reject", frozenset({"submitted", "expert_review", "site_verification", "decision", "public_notice"}),
+               "rejected", can_decide, needs_comment=True),
     Transition("start_notice", frozenset({"approved"}), "public_notice", is_authority),
+    # An upheld objection (portal/funding/objections.py): the amount is decided again, then noticed again.
+    Transition("reconsider", frozenset({"public_notice"}), "decision", is_authority, needs_comment=True),
     Transition("end_notice", frozenset({"public_notice"}), "agreement", is_authority, needs_comment=True),
     Transition("disburse", frozenset({"agreement"}), "disbursed", is_authority, needs_comment=True),
     Transition("start_acceptance", frozenset({"disbursed"}), "acceptance", is_applicant_admin),
     Transition("close", frozenset({"acceptance"}), "closed", is_authority, needs_comment=True),
     Transition("withdraw", BEFORE_DECISION, "withdrawn", is_applicant_admin, needs_comment=True),
 )
-# Steps this release carries out; the later ones are in the table (so the states and actors are fixed) but
-# need their own data (objections, the agreement, payment records, acceptance report) before they are offered.
-IMPLEMENTED = frozenset({"submit", "return", "resubmit", "pass_check", "close_review", "verify_site", "approve",
-                         "reject", "start_notice", "withdraw"})
 EDITABLE = frozenset({"draft", "returned"})
 
 
 def offered_actions(user, application) -> list[str]:
-    return [a for a in WORKFLOW.allowed_actions(user, application) if a in IMPLEMENTED]
+    return WORKFLOW.allowed_actions(user, application)
 
 
 def can_edit(user, application) -> bool:

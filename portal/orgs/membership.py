@@ -16,6 +16,8 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.notifications import notify
+from portal.notifications.services import full_url
 from portal.orgs.models import Invitation, JoinRequest, MemberRole, Organisation
 from portal.orgs.services import ensure_email_free
 
@@ -35,7 +37,7 @@ def invite_member(org: Organisation, email: str, role: str, *, actor: User | Non
     db.session.add(invitation)
     record_event("member.invited", invitation, actor=actor, summary={"email": email, "role": role})
     queue_mail(db.session, email, "invitation", None, organisation=org, inviter=actor, days=days,
-               link=url_for("orgs.accept_invitation", token=token, _external=True))
+               link=full_url(url_for("orgs.accept_invitation", token=token)))
     return invitation
 
 
@@ -69,9 +71,9 @@ def request_to_join(org: Organisation, *, name: str, email: str, password: str) 
     join_request = JoinRequest(organisation=org, name=name, email=email, password_hash=hash_password(password))
     db.session.add(join_request)
     record_event("member.join_requested", join_request, actor=None, summary={"email": email})
-    for admin in active_admins(org.id):
-        queue_mail(db.session, admin.email, "join_request", admin.locale, organisation=org, join_request=join_request,
-                   link=url_for("orgs.members", org_id=org.id, _external=True))
+    notify(active_admins(org.id), "orgs.join_request", mail_template="join_request",
+           link=url_for("orgs.members", org_id=org.id), person=join_request.name, email=email,
+           organisation=org, join_request=join_request)
     return join_request
 
 
@@ -89,13 +91,23 @@ def decide_join_request(join_request: JoinRequest, approve: bool, *, actor: User
         db.session.add(user)
     record_event("member.join_" + join_request.status, join_request, actor=actor, summary={"email": join_request.email})
     queue_mail(db.session, join_request.email, "join_decided", None, organisation=join_request.organisation,
-               approved=approve, link=url_for("auth.login", _external=True))
+               approved=approve, link=full_url(url_for("auth.login")))
     return user
 
 
 def active_admins(organisation_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
         User.organisation_id == organisation_id, User.role == MemberRole.ADMIN, User.active.is_(True))))
+
+
+def active_admins_of(organisation_ids) -> dict[int, list[User]]:
+    """The active admins of each of these organisations, in one query: {organisation id: [admins]}."""
+    ids, found = set(organisation_ids), {}
+    if ids:
+        for user in db.session.scalars(select(User).where(User.organisation_id.in_(ids), User.role == MemberRole.ADMIN,
+                                                          User.active.is_(True)).order_by(User.id)):
+            found.setdefault(user.organisation_id, []).append(user)
+    return found
 
 
 def _ensure_another_admin_remains(member: User) -> None:

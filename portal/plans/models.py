@@ -10,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
+from portal.capacity.models import GuidanceRequest
 from portal.database import OrgOwned, one_of, utcnow
 from portal.extensions import db
 from portal.files import StoredFile
@@ -38,6 +39,10 @@ class UpgradePlan(ReviewedOrgOwned, db.Model):
     # The assessment gaps (question ids) this plan answers, when started from a gap report.
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
     gaps: Mapped[list] = mapped_column(JSON, default=list)
+    # The on-site guidance visit whose findings this plan answers, when started from them (portal/capacity).
+    # One plan per visit: a unique index (NULLs are not equal, so plans without a visit are unaffected).
+    guidance_request_id: Mapped[int | None] = mapped_column(ForeignKey("guidance_requests.id", ondelete="SET NULL"),
+                                                            unique=True, index=True)
     # After verification: {indicator: {"baseline": ..., "after": ..., "change": ...}} and the year compared.
     verification: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -46,6 +51,7 @@ class UpgradePlan(ReviewedOrgOwned, db.Model):
     version_id: Mapped[int] = mapped_column(default=1)
 
     site: Mapped[Site] = relationship()
+    guidance_request: Mapped[GuidanceRequest | None] = relationship()
     measures: Mapped[list[PlanMeasure]] = relationship(back_populates="plan", cascade="all, delete-orphan",
                                                       order_by="PlanMeasure.id")
     milestones: Mapped[list[PlanMilestone]] = relationship(back_populates="plan", cascade="all, delete-orphan",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import files
@@ -14,27 +15,31 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
+from portal.notifications import notify
+from portal.notifications.recipients import AGENCY, active_admins, members_of_kind
 from portal.numbers import to_decimal
 from portal.plans import baseline as numbers
 from portal.plans.catalogue import INDICATOR_KEYS, MEASURE_LABELS
 from portal.plans.models import PlanEvent, PlanFile, PlanMeasure, PlanMilestone, UpgradePlan
-from portal.plans.workflow import WORKFLOW, can_edit, can_update_milestones
+from portal.plans.workflow import WORKFLOW, can_edit, can_update_milestones, is_plan_owner
 
 CONFLICT = _l("Someone else saved this plan while you were editing it. What you typed is still in the form; "
               "check it against the current plan and save again.")
 MAX_AMOUNT = Decimal("1e11")  # yuan; anything larger is a typing mistake
 
 
-def start(organisation_id: int, site, title: str, *, actor, assessment=None, gaps: list[str] = ()) -> UpgradePlan:
+def start(organisation_id: int, site, title: str, *, actor, assessment=None, gaps: list[str] = (),
+          guidance_request=None) -> UpgradePlan:
     accepted = numbers.accepted_for_site(site.id)
     plan = UpgradePlan(organisation_id=organisation_id, site=site, title=title, assessment_id=getattr(
-        assessment, "id", None), gaps=list(gaps))
+        assessment, "id", None), gaps=list(gaps), guidance_request=guidance_request)
     if accepted is not None:
         plan.baseline = {key: {"value": str(value), "source": "report"} for key, value in accepted.values.items()}
         plan.baseline_year, plan.baseline_report_id = accepted.year, accepted.report_id
     db.session.add(plan)
     plan.events.append(PlanEvent(action="create", to_status="draft", actor_id=actor.id))
     record_event("plan.created", plan, actor=actor, summary={"site": site.name, "gaps": list(gaps),
+                                                             "guidance_request": getattr(guidance_request, "id", None),
                                                              "baseline_year": plan.baseline_year})
     return plan
 
@@ -189,7 +194,16 @@ def act(plan: UpgradePlan, action: str, comment: str, *, expected_version: int |
                                  actor_id=actor.id))
     record_event(f"plan.{action}", plan, actor=actor, summary={"from": before, "to": plan.status,
                                                                "comment": comment or None})
+    _tell_other_side(plan, action)
     flush_or_conflict(CONFLICT)
+
+
+def _tell_other_side(plan: UpgradePlan, action: str) -> None:
+    """The supplier's steps reach the technical agency; the agency's steps reach the supplier's admins."""
+    owner_acts = WORKFLOW[action].who is is_plan_owner
+    recipients = members_of_kind(AGENCY) if owner_acts else active_admins(plan.organisation_id)
+    notify(recipients, f"plan.{action}", mail_template="notification", link=url_for("plans.detail", plan_id=plan.id),
+           title=plan.title, org=plan.site.organisation)
 
 
 def comparison(plan: UpgradePlan) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
     select,
     true,
@@ -109,6 +110,11 @@ class PenaltyRecord(_ByCreditCode, db.Model):
     @property
     def is_rectified(self) -> bool:
         return self.status == "rectified" or self.rectified_at is not None
+
+    @classmethod
+    def open_clause(cls):
+        """SQL for "not rectified" (is_rectified is False): the one definition of an open violation."""
+        return and_(cls.status != "rectified", cls.rectified_at.is_(None))
 
 
 class PenaltyExplanation(OrgOwned, db.Model):

@@ -126,7 +126,7 @@ class ParsedFile:
 def read(content: bytes, *, legacy_codes: frozenset[str] = frozenset()) -> ParsedFile:
     """`legacy_codes`: codes registered by a platform admin although they fail the check character."""
     parsed = ParsedFile()
-    grid = _grid(content, parsed.problems)
+    grid = read_grid(content, parsed.problems)
     if grid is None:
         return parsed
     header = next(iter(grid), [])
@@ -145,7 +145,7 @@ def read(content: bytes, *, legacy_codes: frozenset[str] = frozenset()) -> Parse
     return parsed
 
 
-def _grid(content: bytes, problems: list[Problem]) -> list[list[tuple[object, str]]] | None:
+def read_grid(content: bytes, problems: list[Problem]) -> list[list[tuple[object, str]]] | None:
     if not content:
         problems.append(Problem("", None, None, _l("The file is empty.")))
         return None
@@ -167,10 +167,15 @@ def _grid(content: bytes, problems: list[Problem]) -> list[list[tuple[object, st
         problems.append(Problem("", None, None, NOT_READABLE))
         return None
     rows = []
-    for line in csv.reader(io.StringIO(text, newline="")):
-        rows.append([(value, "s") for value in line])
-        if len(rows) > MAX_ROWS + 1:
-            break
+    try:
+        for line in csv.reader(io.StringIO(text, newline="")):
+            rows.append([(value, "s") for value in line])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error:  # a cell longer than the csv module's field limit (128 KiB), or a broken quote
+        problems.append(Problem("", None, None, _l("Row %(row)d of the CSV file cannot be read: a cell is too long "
+                                                    "or a quote is not closed.", row=len(rows) + 1)))
+        return None
     return rows
 
 

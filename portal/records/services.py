@@ -4,6 +4,7 @@ the assessment's knock-outs read."""
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,7 +16,8 @@ from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
-from portal.mail import queue_mail
+from portal.notifications import notify
+from portal.notifications.recipients import AGENCY, AUTHORITY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.orgs.models import Organisation
 from portal.records.models import (
@@ -73,7 +75,7 @@ def penalties_for_review(show: str):
     stmt = select(PenaltyRecord).options(*LIST_OPTIONS).order_by(PenaltyRecord.decided_on.desc(),
                                                                   PenaltyRecord.id.desc())
     if show in ("open", "explained"):
-        stmt = stmt.where(PenaltyRecord.status != "rectified", PenaltyRecord.rectified_at.is_(None))
+        stmt = stmt.where(PenaltyRecord.open_clause())
     if show == "explained":
         stmt = stmt.where(exists().where(PenaltyExplanation.penalty_id == PenaltyRecord.id))
     return stmt
@@ -101,6 +103,10 @@ def explain(penalty: PenaltyRecord, text: str, uploads: list[tuple[str, bytes]],
     record_event("records.penalty_explained", explanation, actor=actor,
                  summary={"decision_number": penalty.decision_number,
                           "files": [{"file": s["filename"], "sha256": s["sha256"]} for s in stored]})
+    # The reviewers check it next: the authority and its technical agency (reviews_records).
+    notify([*members_of_kind(AUTHORITY), *members_of_kind(AGENCY)], "records.penalty_explained",
+           mail_template="notification", link=url_for("records.penalty", penalty_id=penalty.id),
+           number=penalty.decision_number, org=actor.organisation)
     return explanation
 
 
@@ -115,5 +121,6 @@ def mark_rectified(penalty: PenaltyRecord, note: str, *, expected_version: int |
                  organisation_id=organisation.id if organisation else None,
                  summary={"decision_number": penalty.decision_number, "note": note})
     if organisation is not None:
-        for admin in active_admins(organisation.id):
-            queue_mail(db.session, admin.email, "penalty_rectified", admin.locale, penalty=penalty)
+        notify(active_admins(organisation.id), "records.penalty_rectified", mail_template="penalty_rectified",
+               link=url_for("records.penalty", penalty_id=penalty.id), number=penalty.decision_number,
+               penalty=penalty)

@@ -6,6 +6,7 @@ import copy
 from datetime import datetime
 from functools import lru_cache
 
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,11 +14,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.audit.services import record_event
 from portal.auth.models import User
+from portal.chains import consent
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.locking import check_version, flush_or_conflict
-from portal.mail import queue_mail
+from portal.notifications import notify
+from portal.notifications.recipients import AGENCY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.reports import workflow
 from portal.reports.models import AnnualReport, ReportVersion, ReviewComment
@@ -107,6 +110,9 @@ def submit(report: AnnualReport, *, actor: User) -> ReportVersion:
     db.session.add(version)
     report.status, report.submitted_at = "submitted", utcnow()
     record_event("report.submitted", report, actor=actor, summary={"version": version.number})
+    notify(members_of_kind(AGENCY), "report.submitted", mail_template="notification",
+           link=url_for("review.review_report", report_id=report.id), org=report.site.organisation, year=report.year,
+           site=report.site.name)
     return version
 
 
@@ -132,15 +138,16 @@ def accept(report: AnnualReport, note: str | None, *, actor: User) -> None:
     _decide(report, version, "accepted", note, actor)
     report.accepted_at = version.decided_at
     record_event("report.accepted", report, actor=actor, summary={"version": version.number, "note": note})
+    consent.share_new_report(report)
 
 
 def _decide(report: AnnualReport, version: ReportVersion, decision: str, note: str | None, actor: User) -> None:
     now = utcnow()
     version.decision, version.decided_by_id, version.decided_at, version.decision_note = decision, actor.id, now, note
     report.status = decision
-    for admin in active_admins(report.organisation_id):
-        queue_mail(db.session, admin.email, "report_decided", admin.locale, report=report, decision=decision,
-                   note=note)
+    notify(active_admins(report.organisation_id), f"report.{decision}", mail_template="report_decided",
+           link=url_for("reports.detail", report_id=report.id), year=report.year, site=report.site.name,
+           report=report, decision=decision, note=note)
 
 
 def correct(report: AnnualReport, reason: str, *, actor: User) -> None:
@@ -150,6 +157,10 @@ def correct(report: AnnualReport, reason: str, *, actor: User) -> None:
         raise ServiceError(_l("Give the reason for the correction; the reviewer sees it."), field="reason")
     report.status, report.correction_reason = "draft", reason.strip()
     record_event("report.correction_started", report, actor=actor, summary={"reason": reason.strip()})
+    # The technical agency reviews the corrected version when it is submitted again.
+    notify(members_of_kind(AGENCY), "report.correction_started", mail_template="notification",
+           link=url_for("reports.detail", report_id=report.id), org=report.site.organisation, year=report.year,
+           site=report.site.name, reason=report.correction_reason)
 
 
 def comments_by_path(report: AnnualReport) -> dict[str, list[ReviewComment]]:

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.reports import services, workflow
 from portal.reports.models import AnnualReport
 from portal.reports.schema import SECTIONS, section
-from portal.reports.values import parse, table_rows
+from portal.reports.values import is_blank_row, parse, table_rows
 from portal.sites.models import Site
 
 EXPIRY_WARNING_DAYS = 90
@@ -59,30 +59,51 @@ def supplier_tasks(user, today: date | None = None) -> list[Task]:
     return tasks
 
 
-def _certificate_tasks(reports, today: date, soon: date) -> list[Task]:
-    """Certificates in each site's most recent report that expire within 90 days."""
-    latest: dict[int, AnnualReport] = {}
-    for report in reports:
-        if report.site_id not in latest or report.year > latest[report.site_id].year:
-            latest[report.site_id] = report
+def certificate_label(code) -> str:
+    kind = next(c for c in section("certifications").item("certificates").columns if c.key == "type")
+    return str(dict(kind.choices).get(code, ""))
+
+
+def expiring_certificates(reports, soon: date) -> list[tuple[AnnualReport, str, date]]:
+    """(report, certificate type code, expiry) for the certificates that expire by `soon` (or have expired), read
+    from each site's most recent report whose certificates table is not empty; the dashboard and the reminders
+    both read it.
+
+    Why that rule: a new year's report starts as an empty draft, and reading only the newest report would hide the
+    certificates the accepted earlier one lists until the new one is filled in. A supplier who renews a certificate
+    updates it in the report being written, and that counts at once (it need not wait for the review)."""
     certifications = section("certifications")
     table = certifications.item("certificates")
     expiry = next(c for c in table.columns if c.key == "expiry")
     kind = next(c for c in table.columns if c.key == "type")
-    labels = dict(kind.choices)
-    tasks = []
-    for report in latest.values():
-        for row in table_rows(report.data or {}, certifications, table):
+    listed: dict[int, tuple[AnnualReport, list[dict]]] = {}
+    for report in reports:
+        rows = [row for row in table_rows(report.data or {}, certifications, table) if not is_blank_row(row)]
+        if rows and (report.site_id not in listed or report.year > listed[report.site_id][0].year):
+            listed[report.site_id] = (report, rows)
+    found = []
+    for report, rows in listed.values():
+        for row in rows:
             ends = parse(expiry, row.get("expiry")).value
             if isinstance(ends, date) and ends <= soon:
-                name = str(labels.get(parse(kind, row.get("type")).value, ""))
-                tasks.append(Task(str(_l("%(certificate)s certificate of %(site)s expires %(date)s",
-                                         certificate=name, site=report.site.name,
-                                         date=format_date(ends, "long"))),
-                                  str(_l("Renew it, then update the annual report.")),
-                                  url_for("reports.edit_section", report_id=report.id,
-                                          section_key="certifications"), str(_l("Open"))))
-    return tasks
+                found.append((report, parse(kind, row.get("type")).value, ends))
+    return found
+
+
+def certificate_link(report: AnnualReport) -> str:
+    """Where to update a certificate: the report's certificates section while it is editable, else the report."""
+    if report.status in workflow.EDITABLE:
+        return url_for("reports.edit_section", report_id=report.id, section_key="certifications")
+    return url_for("reports.detail", report_id=report.id)
+
+
+def _certificate_tasks(reports, today: date, soon: date) -> list[Task]:
+    """Certificates (as expiring_certificates reads them) that expire within 90 days."""
+    return [Task(str(_l("%(certificate)s certificate of %(site)s expires %(date)s", certificate=certificate_label(code),
+                        site=report.site.name, date=format_date(ends, "long"))),
+                 str(_l("Renew it, then update the annual report.")),
+                 certificate_link(report), str(_l("Open")))
+            for report, code, ends in expiring_certificates(reports, soon)]
 
 
 def reviewer_tasks(user) -> list[Task]:

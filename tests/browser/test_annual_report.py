@@ -74,7 +74,7 @@ def test_fill_fix_attach_submit_return_resubmit_accept(browser, live_server, dem
 
     reviewer.goto(f"{live_server}/review/reports")
     reviewer.get_by_role("link", name="坪山二厂").click()
-    expect(reviewer.locator("details").first).to_contain_text("1,204,500")
+    expect(reviewer.locator("main details").first).to_contain_text("1,204,500")
     reviewer.get_by_role("button", name="通过", exact=True).click()
     supplier.reload()
     expect(supplier.locator(".badge.status-accepted").first).to_be_visible()

@@ -9,10 +9,17 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_defaults_are_safe():
-    config = Settings.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32}).flask_config()
+    config = Settings.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32,
+                                "PORTAL_BASE_URL": "https://portal.example/"}).flask_config()
+    assert config["PORTAL_BASE_URL"] == "https://portal.example"
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["DEMO_MODE"] is False
+
+
+def test_production_needs_the_portal_address_for_links():
+    with pytest.raises(ConfigError, match="PORTAL_BASE_URL"):
+        Settings.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 32}).flask_config()
 
 
 def test_unknown_environment_is_an_error():

@@ -20,9 +20,9 @@ def _extracted() -> dict[str, str]:
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords={"_": None, "gettext": None, "_l": None,
                                                        "lazy_gettext": None, "ngettext": (1, 2)}):
-        for msgid in message if isinstance(message, tuple) else (message,):
-            if msgid:
-                messages[msgid] = filename
+        msgid = message[0] if isinstance(message, tuple) else message  # ngettext: the catalogue's key
+        if msgid:
+            messages[msgid] = filename
     return messages
 
 
@@ -36,14 +36,20 @@ def test_every_marked_string_has_a_chinese_translation():
     missing = []
     for msgid, filename in sorted(_extracted().items()):
         message = catalogue.get(msgid)
-        if message is None or not message.string or message.fuzzy:
+        forms = message.string if message is not None and isinstance(message.string, tuple) else (
+            message.string if message is not None else None,)
+        if message is None or not all(forms) or message.fuzzy:
             missing.append(f"{filename}: {msgid!r}")
     assert missing == [], "untranslated (run pybabel extract/update, then translate):\n" + "\n".join(missing)
 
 
 def test_translations_keep_their_placeholders():
-    wrong = [m.id for m in _catalogue() if m.id and m.string
-             and sorted(set(PLACEHOLDER.findall(m.id))) != sorted(set(PLACEHOLDER.findall(m.string)))]
+    def forms(text) -> tuple:  # ngettext entries have a tuple of forms
+        return text if isinstance(text, tuple) else (text,)
+
+    wrong = [m.id for m in _catalogue() if m.id and all(forms(m.string)) and any(
+        sorted(set(PLACEHOLDER.findall(form))) != sorted(set(PLACEHOLDER.findall(forms(m.id)[-1])))
+        for form in forms(m.string))]
     assert wrong == []
 
 

@@ -1,0 +1,185 @@
+"""Inviting from a file: every row gets a result before anything is sent; valid rows go in one step."""
+
+import io
+import re
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import event
+
+from portal.chains.models import ChainInvitation
+from portal.extensions import db
+from tests.conftest import credit_code, login
+from tests.portal.chains.helpers import link
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, content, name="list.xlsx"):
+    return client.post("/supply-chain/invitations/bulk", data={"file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def _signed(page):
+    return re.search(r'name="rows" value="([^"]+)"', page).group(1)
+
+
+def _count():
+    return db.session.scalar(db.select(db.func.count()).select_from(ChainInvitation))
+
+
+def test_file_with_bad_rows_lists_a_result_per_row_and_sends_only_the_good_ones(client, make, outbox):
+    buyer = make.org("buyer")
+    existing, linked = make.org("supplier"), make.org("supplier")
+    make.user(existing)
+    link(buyer, linked)
+    login(client, make.user(buyer))
+    good = credit_code()
+    rows = [["统一社会信用代码\ncredit_code", "电子邮箱\nemail"],
+            [good, "a@example.com"],
+            ["91440300MA5G00000", "b@example.com"],  # 17 characters
+            [good, "c@example.com"],  # duplicate of row 2
+            [credit_code(), "not an e-mail"],
+            [existing.credit_code, "d@example.com"],
+            [linked.credit_code, "e@example.com"],
+            ["=HYPERLINK(\"http://x\")", "@SUM(1)"],
+            [None, None]]
+    response = _upload(client, _xlsx(rows))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "2 of 7 rows can be invited" in page or "7 行中有 2 行可以邀请" in page
+    assert _count() == 0  # nothing before confirming
+    done = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": _signed(page)})
+    assert done.status_code == 200
+    assert _count() == 2
+    codes = {i.credit_code: i for i in db.session.scalars(db.select(ChainInvitation))}
+    assert codes[good].invitee_organisation_id is None
+    assert codes[existing.credit_code].invitee_organisation_id == existing.id
+    # The result table downloads with formula-looking text neutralised.
+    result = client.post("/supply-chain/invitations/bulk/results.xlsx", data={
+        "number": ["8"], "credit_code": ['=HYPERLINK("http://x")'], "email": ["@SUM(1)"], "outcome": ["invalid_code"]})
+    sheet = load_workbook(io.BytesIO(result.data)).active
+    assert sheet.cell(row=2, column=2).value.startswith("'=")
+    assert sheet.cell(row=2, column=3).value.startswith("'@")
+
+
+def test_csv_in_gb18030_is_read(client, make):
+    buyer = make.org("buyer")
+    login(client, make.user(buyer))
+    content = f"统一社会信用代码,电子邮箱\n{credit_code()},x@example.com\n".encode("gb18030")
+    response = _upload(client, content, "list.csv")
+    assert response.status_code == 200 and "x@example.com" in response.get_data(as_text=True)
+
+
+def test_wrong_file_type_empty_file_and_no_headings_are_refused(client, make):
+    login(client, make.user(make.org("buyer")))
+    pdf = _upload(client, b"%PDF-1.4\n\x00\x01\x02binary", "list.pdf")
+    assert pdf.status_code == 422
+    empty = _upload(client, b"", "list.csv")
+    assert empty.status_code == 422
+    garbage = _upload(client, "一些文字\n没有表头\n".encode(), "list.csv")
+    assert garbage.status_code == 422
+    assert _count() == 0
+
+
+def test_template_downloads_with_both_headings(client, make):
+    login(client, make.user(make.org("buyer")))
+    response = client.get("/supply-chain/invitations/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert "credit_code" in sheet.cell(row=1, column=1).value and "email" in sheet.cell(row=1, column=2).value
+
+
+def test_supplier_staff_and_tier2_cannot_bulk_invite(client, make):
+    buyer, tier1, supplier = make.org("buyer"), make.org("supplier"), make.org("supplier")
+    link(buyer, tier1)
+    link(buyer, supplier, tier=2, parent=tier1)
+    login(client, make.user(supplier))
+    assert client.get("/supply-chain/invitations/bulk").status_code == 403
+    assert client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id}).status_code == 403
+    client.post("/logout")
+    login(client, make.user(buyer, role="staff"))
+    assert client.get("/supply-chain/invitations/bulk").status_code == 403
+
+
+def _header_and(*rows):
+    return [["credit_code", "email"], *rows]
+
+
+def test_a_csv_cell_over_the_csv_limit_is_a_file_problem_not_a_server_error(client, make):
+    login(client, make.user(make.org("buyer")))
+    content = f'credit_code,email\n{credit_code()},"{"x" * 140_000}"\n'.encode()
+    response = _upload(client, content, "list.csv")
+    assert response.status_code == 422
+    assert "CSV" in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+def test_sending_invites_only_the_rows_the_check_found_valid(client, app, make):
+    buyer, other_buyer = make.org("buyer"), make.org("buyer")
+    login(client, make.user(buyer))
+    page = _upload(client, _xlsx(_header_and([credit_code(), "a@example.com"], ["bad", "b@example.com"])))
+    signed = _signed(page.get_data(as_text=True))
+    # Rows posted by hand, without the signed check, send nothing.
+    forged = client.post("/supply-chain/invitations/bulk/apply", data={
+        "buyer_id": buyer.id, "number": ["2", "3"], "credit_code": [credit_code(), credit_code()],
+        "email": ["x@example.com", "y@example.com"]})
+    assert forged.status_code == 302 and _count() == 0
+    # A check made for another organisation's chain is refused too.
+    other = app.test_client()
+    login(other, make.user(other_buyer))
+    assert other.post("/supply-chain/invitations/bulk/apply",
+                      data={"buyer_id": other_buyer.id, "rows": signed}).status_code == 302
+    assert _count() == 0
+    done = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": signed})
+    assert done.status_code == 200 and _count() == 1
+
+
+def test_sending_is_limited_per_organisation(client, app, make):
+    buyer = make.org("buyer")
+    login(client, make.user(buyer))
+    for _ in range(5):
+        client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": "x"})
+    other = app.test_client()
+    login(other, make.user(buyer))
+    assert other.post("/supply-chain/invitations/bulk/apply",
+                      data={"buyer_id": buyer.id, "rows": "x"}).status_code == 429
+
+
+def test_the_results_workbook_keeps_the_detail_and_odd_row_numbers_are_no_error(client, make):
+    login(client, make.user(make.org("buyer")))
+    result = client.post("/supply-chain/invitations/bulk/results.xlsx", data={
+        "number": ["²", "9" * 5000], "credit_code": ["X", "Y"], "email": ["a@example.com", "b@example.com"],
+        "outcome": ["invalid_code", "asked"], "detail": ["17 个字符", "某公司"]})
+    assert result.status_code == 200
+    sheet = load_workbook(io.BytesIO(result.data)).active
+    assert [sheet.cell(row=row, column=5).value for row in (2, 3)] == ["17 个字符", "某公司"]
+
+
+def test_checking_a_file_reads_the_database_a_fixed_number_of_times(client, app, make):
+    buyer = make.org("buyer")
+    login(client, make.user(buyer))
+
+    def statements_for(count):
+        ran = []
+
+        def record(_conn, _cursor, statement, *_args):
+            ran.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            rows = [[credit_code(), f"r{n}@example.com"] for n in range(count)]
+            assert _upload(client, _xlsx(_header_and(*rows))).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(ran)
+
+    assert statements_for(30) == statements_for(3)
