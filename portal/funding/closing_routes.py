@@ -20,9 +20,9 @@ from portal.funding import closing, exports
 from portal.funding.closing_models import AcceptanceFile, Agreement
 from portal.funding.models import FundingApplication
 from portal.funding.routes import PROJECT_TYPE_LABELS, _detail, queue_statement
-from portal.funding.routes import shenzhen_today as _today
 from portal.funding.workflow import is_authority
 from portal.i18n import current_locale
+from portal.local_time import today as _today
 from portal.locking import sent_version
 from portal.numbers import to_decimal
 from portal.plans.models import UpgradePlan

@@ -4,17 +4,16 @@ agency declare their interests and score. Each change is one transaction; nothin
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import files
+from portal import files, local_time
 from portal.access import is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError, run_then_redirect
 from portal.extensions import db
@@ -41,11 +40,6 @@ def _reads_queue(user) -> bool:
     return is_authority(user) or is_agency_member(user)
 
 
-def shenzhen_today() -> date:
-    # The programme's dates and notice periods are Shenzhen calendar days, whatever the server's zone.
-    return datetime.now(get_timezone()).date()
-
-
 @bp.get("/funding")
 @requires(is_supplier)
 def index():
@@ -55,7 +49,7 @@ def index():
         .options(selectinload(FundingApplication.programme), selectinload(FundingApplication.plan))
         .order_by(FundingApplication.id.desc())).all()
     return render_template("funding/index.html", programmes=programmes, applications=applications,
-                           today=shenzhen_today())
+                           today=local_time.today())
 
 
 def _own_plans():
@@ -81,7 +75,7 @@ def _programme_page(programme, *, errors=None, status=200):
         else "replacement"
     results = whatif_results = whatif = breakdown = None
     if plan is not None:
-        facts, results = services.eligibility(programme, current_user.organisation, plan, today=shenzhen_today())
+        facts, results = services.eligibility(programme, current_user.organisation, plan, today=local_time.today())
         whatif = {"applying_on": _date_arg("whatif_applying_on"), "rating_level": request.args.get("whatif_rating"),
                   "completed_on": _date_arg("whatif_completed_on"), "district": request.args.get("whatif_district")}
         if any(whatif.values()):
@@ -92,7 +86,7 @@ def _programme_page(programme, *, errors=None, status=200):
         whatif=whatif or {}, whatif_results=whatif_results, breakdown=breakdown, project_type=project_type,
         project_types=PROJECT_TYPE_LABELS, cost_labels=COST_LABELS, levels=LEVELS, level_labels=rules.LEVEL_LABELS,
         district_choices=district_choices(), blocked=bool(results and rules.blocking(results)),
-        is_open=programme.is_open(shenzhen_today()), errors=errors or {}), status
+        is_open=programme.is_open(local_time.today()), errors=errors or {}), status
 
 
 @bp.get("/funding/programmes/<int:programme_id>")
@@ -113,7 +107,7 @@ def apply(programme_id):
         abort(404)
     try:
         application = services.start(found, plan, request.form.get("project_type", ""), actor=current_user,
-                                     today=shenzhen_today())
+                                     today=local_time.today())
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
@@ -202,7 +196,7 @@ def act(application_id):
         if raw_amount and amount is None:
             raise ServiceError(_("Enter the amount in yuan, for example 1,500,000."), field="amount")
         services.act(found, action, comment, expected_version=sent_version(request.form.get("version")),
-                     actor=current_user, today=shenzhen_today(), amount=amount)
+                     actor=current_user, today=local_time.today(), amount=amount)
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal import local_time
 from portal.extensions import db
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders (run daily from cron).")
@@ -21,7 +20,7 @@ def send_reminders(dry_run: bool, today):
     """Sends each due reminder once (in the portal and by e-mail); running it again the same day sends nothing."""
     from portal.notifications import reminders
 
-    day = today.date() if today else reminders.local_day(datetime.now(UTC))
+    day = today.date() if today else local_time.today()
     with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
         counts, lines = reminders.send(day, dry_run=dry_run)
         if dry_run:

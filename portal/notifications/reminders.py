@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -24,6 +23,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
 from portal.funding.models import ApplicationEvent, ExpertAssignment, FundingApplication
+from portal.local_time import local_day
 from portal.notifications.kinds import render
 from portal.notifications.models import ReminderSent
 from portal.notifications.recipients import AUTHORITY, members_of_kind
@@ -48,12 +48,6 @@ class Due:
 
 def _days(name: str) -> timedelta:
     return timedelta(days=int(current_app.config[name]))
-
-
-def local_day(moment: datetime) -> date:
-    """The day in the city's time zone (deadlines run on the city's calendar).
-    Note for the lead: portal/capacity/local_time.local_day does the same; keep one of them."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 class _Admins(dict):

@@ -21,7 +21,7 @@ from portal.funding.models import (
     FundingApplication,
     FundingProgramme,
 )
-from portal.funding.routes import shenzhen_today
+from portal.local_time import today as shenzhen_today
 from portal.plans.models import PlanEvent, PlanMeasure, PlanMilestone, UpgradePlan
 from portal.public.models import Tip
 from portal.sites.models import Site

@@ -14,7 +14,7 @@ from portal.errors import ServiceError, render_error
 from portal.extensions import db, limiter
 from portal.funding import objections
 from portal.funding.routes import PROJECT_TYPE_LABELS
-from portal.funding.routes import shenzhen_today as city_today
+from portal.local_time import today as city_today
 from portal.pagination import paginate
 from portal.plans.catalogue import INDICATORS, MEASURE_LABELS
 from portal.public import exports, published, tips
