@@ -192,9 +192,9 @@ def login(client, user_or_email, password=PASSWORD):
 @pytest.fixture
 def queries_of(app):
     """queries_of(client, path, **kwargs) -> (response, number of SQL statements the request ran);
-    with `statements=True`, (response, the statements themselves)."""
+    with `statements=True`, (response, the statements themselves); `method="POST"` for a form."""
 
-    def run(client, path, *, statements: bool = False, **kwargs):
+    def run(client, path, *, statements: bool = False, method: str = "GET", **kwargs):
         ran = []
 
         def record(conn, cursor, statement, *args):
@@ -204,7 +204,7 @@ def queries_of(app):
             engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", record)
         try:
-            response = client.get(path, **kwargs)
+            response = client.open(path, method=method, **kwargs)
         finally:
             sa.event.remove(engine, "before_cursor_execute", record)
         return response, (ran if statements else len(ran))

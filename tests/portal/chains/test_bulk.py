@@ -4,7 +4,6 @@ import io
 import re
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import event
 
 from portal.chains.models import ChainInvitation
 from portal.extensions import db
@@ -162,24 +161,16 @@ def test_the_results_workbook_keeps_the_detail_and_odd_row_numbers_are_no_error(
     assert [sheet.cell(row=row, column=5).value for row in (2, 3)] == ["17 个字符", "某公司"]
 
 
-def test_checking_a_file_reads_the_database_a_fixed_number_of_times(client, app, make):
+def test_checking_a_file_reads_the_database_a_fixed_number_of_times(client, make, queries_of):
     buyer = make.org("buyer")
     login(client, make.user(buyer))
 
     def statements_for(count):
-        ran = []
-
-        def record(_conn, _cursor, statement, *_args):
-            ran.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            rows = [[credit_code(), f"r{n}@example.com"] for n in range(count)]
-            assert _upload(client, _xlsx(_header_and(*rows))).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-        return len(ran)
+        rows = [[credit_code(), f"r{n}@example.com"] for n in range(count)]
+        response, ran = queries_of(client, "/supply-chain/invitations/bulk", method="POST",
+                                   data={"file": (io.BytesIO(_xlsx(_header_and(*rows))), "list.xlsx")},
+                                   content_type="multipart/form-data")
+        assert response.status_code == 200
+        return ran
 
     assert statements_for(30) == statements_for(3)
