@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,9 @@ def create_token(organisation, name: str, *, actor) -> tuple[ApiToken, str]:
         raise ServiceError(_l("Give the token a name, e.g. the system that will use it."), field="name")
     if len(name) > 100:
         raise ServiceError(_l("At most 100 characters."), field="name")
+    if any(unicodedata.category(char) == "Cc" for char in name):  # shown in lists and the audit trail
+        raise ServiceError(_l("The name cannot contain control characters such as tabs or line breaks."),
+                           field="name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(organisation_id=organisation.id, name=name, token_hash=digest(secret),
                      prefix=secret[:VISIBLE_CHARS], created_by_id=actor.id)

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from openpyxl import Workbook
+from sqlalchemy import select
 
 from portal.chains import invitations
 from portal.chains.invitations import RowResult
+from portal.chains.models import ChainInvitation
+from portal.extensions import db
 from portal.records.reading import read_grid
 from portal.reports.excel import Problem
 from portal.reports.excel_template import HEADER_FILL, HEADER_FONT, put_cell, workbook_bytes
 
 MAX_ROWS = 1000
+KEPT_NOT_SENT = 10
 PREVIEW_HOURS = 2  # how long a checked file may be sent
 HEADINGS = {"credit_code": ("credit_code", "统一社会信用代码", "信用代码", "credit code"),
             "email": ("email", "e-mail", "电子邮箱", "邮箱", "联系邮箱")}
@@ -102,13 +107,33 @@ def signed_rows(token: str, inviting, buyer) -> list[tuple[int, str, str]] | Non
     return [(int(number or 0), str(code), str(email)) for number, code, email in data.get("rows", [])][:MAX_ROWS]
 
 
-def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor) -> list[RowResult]:
-    """Invites every valid row (checked again: something may have changed since the preview)."""
+def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor, at: datetime) -> list[RowResult]:
+    """Invites every valid row (checked again: something may have changed since the preview), all sent `at`."""
     rows = rows[:MAX_ROWS]
     seen: set[str] = set()
     known = invitations.known_for(buyer, [code for _number, code, _email in rows])
-    return [invitations.invite(inviting, buyer, code, email, actor=actor, number=number, seen=seen, known=known)
-            for number, code, email in rows]
+    return [invitations.invite(inviting, buyer, code, email, actor=actor, number=number, seen=seen, known=known,
+                               at=at) for number, code, email in rows]
+
+
+def sent_batch(inviting, buyer, at: datetime, results: list[RowResult]) -> dict:
+    """What the result page needs to show a file sent `at` again (kept in the session, a cookie of a few KB): the
+    sent invitations are read back from the database by their instant; the rows not sent exist nowhere else, so
+    their number is kept and the first KEPT_NOT_SENT of them (rows fail when sending only when something changed
+    since the check)."""
+    not_sent = [row for row in results if not row.ok]
+    return {"org": inviting.id, "buyer": buyer.id, "at": at.isoformat(), "not_sent_count": len(not_sent),
+            "not_sent": [[row.number, row.credit_code, row.email[:100], row.outcome, row.detail[:100]]
+                         for row in not_sent[:KEPT_NOT_SENT]]}
+
+
+def batch_results(inviting, buyer, batch: dict) -> list[RowResult]:
+    """The rows of a file sent by `inviting` into `buyer`'s chain: its invitations, then the rows not sent."""
+    sent = db.session.scalars(select(ChainInvitation).where(
+        ChainInvitation.inviting_organisation_id == inviting.id, ChainInvitation.buyer_organisation_id == buyer.id,
+        ChainInvitation.created_at == datetime.fromisoformat(batch["at"])).order_by(ChainInvitation.id))
+    return [RowResult(None, inv.credit_code, inv.email, "asked" if inv.invitee_organisation_id else "invited")
+            for inv in sent] + [RowResult(*row) for row in batch.get("not_sent", [])]
 
 
 def template_bytes() -> bytes:

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
@@ -14,6 +14,7 @@ from portal.chains import bulk, invitations
 from portal.chains.forms import BulkForm, InviteForm, whole_number
 from portal.chains.links import buyers_of, tier1_links_of, tree
 from portal.chains.models import ChainInvitation
+from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.orgs import services as orgs_services
@@ -135,8 +136,9 @@ def bulk_apply():
     if rows is None:
         flash(_("This check of the file is too old or was changed. Upload the file again."), "error")
         return redirect(url_for("chains.bulk_upload"))
+    sent_at = utcnow()
     try:
-        results = bulk.apply(current_user.organisation, buyer, rows, actor=current_user)
+        results = bulk.apply(current_user.organisation, buyer, rows, actor=current_user, at=sent_at)
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
@@ -148,7 +150,26 @@ def bulk_apply():
     db.session.commit()
     sent = sum(1 for r in results if r.ok)
     flash(_("%(count)d invitations sent.", count=sent), "success")
-    return render_template("chains/bulk_done.html", results=results, buyer=buyer, confirm_form=ConfirmForm())
+    session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, sent_at, results)
+    return redirect(url_for("chains.bulk_sent"), 303)  # reloading the result page sends nothing again
+
+
+SENT_BATCH = "chains_bulk_sent"  # session key: the last file this user sent
+
+
+@bp.get("/invitations/bulk/sent")
+@requires(can_invite)
+def bulk_sent():
+    """The result of the last file this user sent, for its organisation only."""
+    batch = session.get(SENT_BATCH)
+    chains = {org.id: org for org in invitations.chains_to_invite_into(current_user.organisation)}
+    if not batch or batch.get("org") != current_user.organisation_id or batch.get("buyer") not in chains:
+        return redirect(url_for("chains.bulk_upload"))
+    buyer = chains[batch["buyer"]]
+    results = bulk.batch_results(current_user.organisation, buyer, batch)
+    return render_template("chains/bulk_done.html", results=results, buyer=buyer, confirm_form=ConfirmForm(),
+                           sent=sum(1 for r in results if r.ok), not_sent=batch.get("not_sent_count", 0),
+                           not_sent_listed=len(batch.get("not_sent", [])))
 
 
 RESULT_HEADINGS = (_l("Row"), _l("Credit code"), _l("E-mail"), _l("Result"), _l("Detail"))

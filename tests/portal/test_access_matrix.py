@@ -202,6 +202,7 @@ EXPECTED = {
     "chains.invite": ("POST", CHAIN_INVITERS),
     "chains.bulk_upload": ("GET", CHAIN_INVITERS),
     "chains.bulk_apply": ("POST", CHAIN_INVITERS),
+    "chains.bulk_sent": ("GET", CHAIN_INVITERS),
     "chains.bulk_results": ("POST", CHAIN_INVITERS),
     "chains.bulk_template": ("GET", CHAIN_INVITERS),
     "chains.remind": ("POST", CHAIN_INVITERS),

@@ -61,6 +61,19 @@ def test_an_empty_name_keeps_the_form_and_says_why(app, make):
     assert db.session.scalars(select(ApiToken)).first() is None
 
 
+def test_a_name_with_control_characters_is_refused_beside_the_field_and_spaces_are_trimmed(app, make):
+    client = app.test_client()
+    login(client, make.user(make.org("buyer")))
+    for name in ("ERP\tsystem", "ERP\x00", "ERP\x1b[31m", "ERP\u0085系统"):
+        response = client.post("/api/tokens", data={"name": name})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and 'id="name-error"' in page, repr(name)
+        assert "control characters" in page or "控制字符" in page
+    assert db.session.scalars(select(ApiToken)).first() is None
+    assert client.post("/api/tokens", data={"name": "  采购系统 \n"}).status_code == 303
+    assert db.session.scalars(select(ApiToken)).one().name == "采购系统"
+
+
 def test_only_buyer_admins_manage_tokens_and_only_their_own(app, make):
     other_buyer = make.org("buyer")
     foreign, _secret = new_token(other_buyer, make.user(other_buyer))

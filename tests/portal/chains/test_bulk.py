@@ -56,7 +56,7 @@ def test_file_with_bad_rows_lists_a_result_per_row_and_sends_only_the_good_ones(
     assert "2 of 7 rows can be invited" in page or "7 行中有 2 行可以邀请" in page
     assert _count() == 0  # nothing before confirming
     done = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": _signed(page)})
-    assert done.status_code == 200
+    assert done.status_code == 303 and client.get(done.headers["Location"]).status_code == 200
     assert _count() == 2
     codes = {i.credit_code: i for i in db.session.scalars(db.select(ChainInvitation))}
     assert codes[good].invitee_organisation_id is None
@@ -137,7 +137,49 @@ def test_sending_invites_only_the_rows_the_check_found_valid(client, app, make):
                       data={"buyer_id": other_buyer.id, "rows": signed}).status_code == 302
     assert _count() == 0
     done = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": signed})
-    assert done.status_code == 200 and _count() == 1
+    assert done.status_code == 303 and _count() == 1
+
+
+def _figures(response):
+    """(sent, not sent) as the result page states them."""
+    assert response.status_code == 200
+    figures = re.search(r'id="bulk-figures">([^<]*)', response.get_data(as_text=True)).group(1)
+    return tuple(int(n) for n in re.findall(r"\d+", figures))
+
+
+def test_sending_redirects_to_a_result_page_that_reloads_without_sending_again(client, app, make, outbox):
+    buyer, asked, joined = make.org("buyer"), make.org("supplier"), make.org("supplier")
+    make.user(asked)
+    login(client, make.user(buyer))
+    new_code = credit_code()
+    page = _upload(client, _xlsx(_header_and([new_code, "a@example.com"], [asked.credit_code, "b@example.com"],
+                                             [joined.credit_code, "c@example.com"])))
+    link(buyer, joined)  # between the check and sending: that row is no longer sent
+    sent = client.post("/supply-chain/invitations/bulk/apply",
+                       data={"buyer_id": buyer.id, "rows": _signed(page.get_data(as_text=True))})
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/supply-chain/invitations/bulk/sent")
+    assert _count() == 2
+    mails = len(outbox())
+    for _reload in range(2):
+        shown = client.get(sent.headers["Location"])
+        assert _figures(shown) == (2, 1)
+        text = shown.get_data(as_text=True)
+        assert all(code in text for code in (new_code, asked.credit_code, joined.credit_code))
+    assert _count() == 2 and len(outbox()) == mails
+    # Only the organisation that sent the file sees its result, even with that user's session data.
+    other_buyer = make.org("buyer")
+    other = app.test_client()
+    login(other, make.user(other_buyer))
+    assert other.get("/supply-chain/invitations/bulk/sent").status_code == 302
+    with client.session_transaction() as theirs:
+        batch = dict(theirs["chains_bulk_sent"])
+    as_theirs = {**batch, "org": other_buyer.id, "buyer": other_buyer.id, "not_sent": [], "not_sent_count": 0}
+    for forged in (batch, as_theirs):
+        with other.session_transaction() as mine:
+            mine["chains_bulk_sent"] = forged
+        shown = other.get("/supply-chain/invitations/bulk/sent")
+        assert new_code not in shown.get_data(as_text=True)
+    assert _figures(shown) == (0, 0)
 
 
 def test_sending_is_limited_per_organisation(client, app, make):

@@ -1,7 +1,6 @@
 """Pages run a constant number of SQL queries however much data there is (no query per row)."""
 
 import pytest
-from sqlalchemy import event
 
 from portal.demo_reports import load_scale
 from portal.extensions import db
@@ -10,22 +9,13 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def count_queries(app):
+def count_queries(queries_of):
+    """The number of SQL statements a page ran; the page must have answered 200."""
+
     def run(client, path):
-        statements = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            response = client.get(path)
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
+        response, count = queries_of(client, path)
         assert response.status_code == 200, path
-        return len(statements)
+        return count
 
     return run
 
