@@ -4,8 +4,8 @@ requests to schedule and visits whose findings wait to be recorded (the technica
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from portal.capacity.models import GuidanceRequest, Training, TrainingRegistrati
 from portal.dashboard.tasks import Task
 from portal.database import utcnow
 from portal.extensions import db
+from portal.locale_format import moment
 
 
 def supplier_tasks(user) -> list[Task]:
@@ -23,7 +24,7 @@ def supplier_tasks(user) -> list[Task]:
         Training.status == "published", Training.ends_at > now).order_by(Training.starts_at))
     for training in trainings:
         tasks.append(Task(str(training.title), str(_l("Training on %(when)s; your company is registered.",
-                                                      when=format_datetime(training.starts_at, "medium"))),
+                                                      when=moment(training.starts_at))),
                           url_for("capacity.training", training_id=training.id), str(_l("Open"))))
     visits = db.session.scalars(select(GuidanceRequest).where(
         GuidanceRequest.organisation_id == user.organisation_id, GuidanceRequest.status == "scheduled")
@@ -31,7 +32,7 @@ def supplier_tasks(user) -> list[Task]:
     for visit in visits:
         tasks.append(Task(str(_l("Expert visit: %(topic)s", topic=topic_label(visit.topic))),
                           str(_l("%(site)s, %(when)s", site=visit.site.name,
-                                 when=format_datetime(visit.visit_at, "medium"))),
+                                 when=moment(visit.visit_at))),
                           url_for("capacity.guidance_request", guidance_request_id=visit.id), str(_l("Open"))))
     return tasks
 

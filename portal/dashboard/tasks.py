@@ -54,7 +54,7 @@ def tasks_for(user) -> list[Task]:
     if is_authority(user):
         tasks.extend(funding_tasks.authority_tasks(user))
     if is_agency_member(user):
-        tasks.extend(funding_tasks.expert_tasks(user))
+        tasks.extend(funding_tasks.agency_tasks(user))
         tasks.extend(capacity_tasks.agency_tasks(user))
     if is_verifier(user):
         tasks.extend(assessment_tasks.verifier_tasks(user))

@@ -1,7 +1,7 @@
 """After the public notice: the authority records the signed funding agreement, then the payments (the first moves
 the application to "disbursed"; their sum never exceeds the approved amount); the supplier reports the finished
-project for acceptance with evidence and the measured reductions; the authority closes it with a verdict.
-Each change is one transaction, audited and on the application's timeline."""
+project for acceptance with evidence and the measured reductions; the technical agency (or the authority) closes it
+with a verdict. Each change is one transaction, audited and on the application's timeline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -22,10 +21,9 @@ from portal.extensions import db
 from portal.funding import services
 from portal.funding.closing_models import VERDICTS, Acceptance, AcceptanceFile, Agreement, Disbursement
 from portal.funding.models import ApplicationEvent, FundingApplication
-from portal.funding.workflow import is_applicant, is_authority
+from portal.funding.workflow import is_applicant, is_authority, organises_checks
+from portal.locale_format import number
 from portal.locking import check_version, flush_or_conflict
-from portal.notifications import notify
-from portal.notifications.recipients import AUTHORITY, members_of_kind
 from portal.numbers import to_decimal
 from portal.plans import services as plans
 from portal.plans.catalogue import INDICATORS
@@ -120,7 +118,7 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
     left = (application.approved_amount or Decimal(0)) - paid
     if amount > left:
         raise ServiceError(_l("Only %(left)s yuan of the approved %(approved)s yuan are left to pay.",
-                              left=f"{left:,}", approved=f"{application.approved_amount or 0:,}"), field="amount")
+                              left=number(left), approved=number(application.approved_amount or 0)), field="amount")
     payment = Disbursement(amount=amount, paid_on=paid_on, batch=batch, note=(note or "").strip() or None,
                            recorded_by_id=actor.id)
     comment = f"{batch} · {amount:,} · {paid_on.isoformat()}" + (f" · {payment.note}" if payment.note else "")
@@ -215,9 +213,6 @@ def start_acceptance(application: FundingApplication, summary: str, typed: dict[
         application.acceptance = Acceptance(summary=summary, reductions=reductions, submitted_by_id=actor.id)
         record_event("funding.acceptance_report", application, actor=actor, summary={"reductions": reductions})
         services.act(application, "start_acceptance", summary, expected_version=None, actor=actor, today=today)
-    notify(members_of_kind(AUTHORITY), "funding.acceptance_report", mail_template="notification",
-           link=url_for("funding.application", application_id=application.id), ref=application.reference,
-           org=application.organisation)
     return application.acceptance
 
 
@@ -241,6 +236,11 @@ def reads_papers(user, application: FundingApplication) -> bool:
     return is_authority(user) or is_applicant(user, application) or is_platform_admin(user)
 
 
+def reads_evidence(user, application: FundingApplication) -> bool:
+    """The acceptance evidence: also for the technical agency, which organises the acceptance."""
+    return reads_papers(user, application) or organises_checks(user, application)
+
+
 def certificate_ready(application: FundingApplication) -> bool:
     acceptance = getattr(application, "acceptance", None)
     return application.status == "closed" and acceptance is not None and acceptance.verdict == "passed"
@@ -260,4 +260,5 @@ def page_context(application: FundingApplication, user) -> dict:
         "indicators": INDICATORS,
         "certificate_ready": certificate_ready(application) and reads_papers(user, application),
         "reads_papers": reads_papers(user, application),
+        "reads_evidence": reads_evidence(user, application),
     }

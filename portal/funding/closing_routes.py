@@ -77,11 +77,12 @@ def record_agreement(application_id):
                    "record_agreement")
 
 
-def _papers_or_404(item):
-    """The agreement, the evidence and the letters: for the applicant, the authority and platform admins only
-    (experts see the application while they review it, not the papers signed after the decision)."""
+def _papers_or_404(item, reads=closing.reads_papers):
+    """The agreement and the letters: for the applicant, the authority and platform admins only (experts see the
+    application while they review it, not the papers signed after the decision); the acceptance evidence also for
+    the technical agency, which organises the acceptance."""
     application = item if isinstance(item, FundingApplication) else item.application
-    if not closing.reads_papers(current_user, application):
+    if not reads(current_user, application):
         abort(404)
     return item
 
@@ -120,7 +121,7 @@ def attach_evidence(application_id):
 
 @bp.get("/funding/acceptance-files/<int:acceptance_file_id>")
 def acceptance_file(acceptance_file_id):
-    return files.send_stored(_papers_or_404(owned_or_404(AcceptanceFile, acceptance_file_id)))
+    return files.send_stored(_papers_or_404(owned_or_404(AcceptanceFile, acceptance_file_id), closing.reads_evidence))
 
 
 @bp.post("/funding/applications/<int:application_id>/acceptance")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from flask import url_for
-from flask_babel import format_date, get_timezone
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +23,7 @@ from portal.database import one_of, utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
 from portal.funding.models import ApplicationEvent, FundingApplication
+from portal.locale_format import day
 from portal.locking import check_version, flush_or_conflict
 from portal.notifications import notify
 from portal.notifications.recipients import AUTHORITY, members_of_kind
@@ -167,7 +168,7 @@ def require_resolved(application: FundingApplication, today: date) -> None:
     """The notice ends only after its last day and once every objection has its resolution recorded."""
     if application.notice_ends_on is not None and today <= application.notice_ends_on:
         raise ServiceError(_l("The notice period runs until %(end)s; it can be concluded from the next day.",
-                              end=format_date(application.notice_ends_on, "long")), code="notice_running")
+                              end=day(application.notice_ends_on)), code="notice_running")
     open_count = db.session.scalar(select(db.func.count()).select_from(Objection).where(
         Objection.application_id == application.id, Objection.status == "received"))
     if open_count:

@@ -16,6 +16,7 @@ from portal.funding.amounts import COST_PARTS
 from portal.funding.models import PROJECT_TYPES, FundingProgramme
 from portal.funding.rules import RULE_KEYS
 from portal.funding.services import committed_sum
+from portal.locale_format import number
 from portal.locking import check_version, flush_or_conflict
 from portal.numbers import to_decimal
 from portal.records.models import LEVELS
@@ -97,14 +98,14 @@ def read_form(form) -> tuple[dict, dict]:
     values["rules"] = chosen_rules
 
     rubric, total = [], Decimal(0)
-    for number, line in enumerate(_lines(form.get("rubric") or ""), start=1):
+    for line_number, line in enumerate(_lines(form.get("rubric") or ""), start=1):
         label, _sep, weight = line.rpartition("|")
         points = to_decimal(weight.strip())
         if not label.strip() or points is None or points <= 0:
             errors["rubric"] = str(_l("Line %(n)d: write the criterion, a bar and its points, for example "
-                                      "“Technical soundness | 30”.", n=number))
+                                      "“Technical soundness | 30”.", n=line_number))
             break
-        rubric.append({"key": f"c{number}", "label": label.strip(), "weight": int(points) if points == int(points)
+        rubric.append({"key": f"c{line_number}", "label": label.strip(), "weight": int(points) if points == int(points)
                        else float(points)})
         total += points
     if "rubric" not in errors and (not rubric or total != 100):
@@ -134,7 +135,7 @@ def update(programme: FundingProgramme, values: dict, *, expected_version: int |
     _name_free(values["name"], programme.id)
     if values["budget"] < committed_sum(programme.id):
         raise ServiceError(_l("The budget cannot be less than the amounts already approved (%(sum)s yuan).",
-                              sum=f"{committed_sum(programme.id):,}"), field="budget")
+                              sum=number(committed_sum(programme.id))), field="budget")
     before = snapshot(programme, FIELDS)
     values = {**values, "materials": _keep_keys(programme.materials or [], values["materials"])}
     for name, value in values.items():

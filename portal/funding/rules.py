@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import local_time
 from portal.extensions import db
+from portal.locale_format import day
 from portal.orgs.districts import DISTRICTS, district_name
 from portal.records.models import LEVELS, CreditRating, PenaltyRecord
 
@@ -81,7 +83,7 @@ def gather_facts(organisation, plan, *, applying_on: date, exclude_application_i
     others = db.session.scalars(select(FundingApplication).where(
         FundingApplication.plan_id == plan.id, FundingApplication.status.not_in(("withdrawn", "rejected")),
         FundingApplication.id != (exclude_application_id or 0))).all()
-    completion = next((e.at.date() for e in reversed(plan.events) if e.action == "complete"), None)
+    completion = next((local_time.local_day(e.at) for e in reversed(plan.events) if e.action == "complete"), None)
     return Facts(applying_on=applying_on, district=organisation.district,
                  rating_level=rating.level if rating else None, rating_year=rating.year if rating else None,
                  penalties=tuple(Penalty(p.decision_number, p.decided_on, p.major, p.is_rectified) for p in penalties),
@@ -104,15 +106,15 @@ def _no_major_violation(rule: dict, facts: Facts) -> RuleResult:
     years = int(rule.get("years") or 1)
     since = years_before(facts.applying_on, years)
     recent = [p for p in facts.penalties if since < p.decided_on <= facts.applying_on]
-    data = [(str(_l("Penalty records since %(date)s", date=since.isoformat())),
-             ", ".join(f"{p.decision_number} ({p.decided_on.isoformat()})" for p in recent) or str(_l("none")))]
+    data = [(str(_l("Penalty records since %(date)s", date=day(since))),
+             ", ".join(f"{p.decision_number} ({day(p.decided_on)})" for p in recent) or str(_l("none")))]
     major = [p for p in recent if p.major is True]
     if major:
         latest = max(p.decided_on for p in major)
         clears_on = years_before(latest, -years) + timedelta(days=1)
         return RuleResult("no_major_violation", "", FAILED, tuple(data), str(_l(
             "A major violation decided on %(decided)s is within %(years)d years. This rule passes for applications "
-            "made from %(clears)s.", decided=latest.isoformat(), years=years, clears=clears_on.isoformat())))
+            "made from %(clears)s.", decided=day(latest), years=years, clears=day(clears_on))))
     unclassified = [p for p in recent if p.major is None]
     if unclassified:
         return RuleResult("no_major_violation", "", UNKNOWN, tuple(data), str(_l(
@@ -155,14 +157,14 @@ def _project_stage(rule: dict, facts: Facts) -> RuleResult:
             return RuleResult("project_stage", "", PASSED, tuple(data))
         return RuleResult("project_stage", "", FAILED, tuple(data), str(_l(
             "The plan must be approved by the technical agency first: submit it for review.")))
-    data.append((str(_l("Completed on")), facts.completed_on.isoformat() if facts.completed_on else "—"))
+    data.append((str(_l("Completed on")), day(facts.completed_on) or "—"))
     if facts.plan_status not in COMPLETED_PLAN_STATUSES or facts.completed_on is None:
         return RuleResult("project_stage", "", FAILED, tuple(data), str(_l(
             "This programme subsidises completed projects: finish the work and mark the plan completed.")))
     years = rule.get("within_years")
     if years:
         since = years_before(facts.applying_on, int(years))
-        data.append((str(_l("Completed after")), since.isoformat()))
+        data.append((str(_l("Completed after")), day(since)))
         if facts.completed_on < since:
             return RuleResult("project_stage", "", FAILED, tuple(data), str(_l(
                 "The project was completed more than %(years)d years before applying; it cannot be funded by this "

@@ -26,9 +26,10 @@ from portal.funding.models import (
     FundingProgramme,
 )
 from portal.funding.workflow import WORKFLOW, can_edit
+from portal.locale_format import day, number
 from portal.locking import check_version, flush_or_conflict
 from portal.notifications import notify
-from portal.notifications.recipients import AUTHORITY, members_of_kind
+from portal.notifications.recipients import AGENCY, AUTHORITY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.workdays import calendar
 
@@ -66,7 +67,7 @@ def submitted_amount(application: FundingApplication) -> amounts.AmountBreakdown
 def start(programme: FundingProgramme, plan, project_type: str, *, actor, today: date) -> FundingApplication:
     if not programme.is_open(today):
         raise ServiceError(_l("This programme accepts applications from %(opens)s to %(closes)s.",
-                              opens=programme.opens_on.isoformat(), closes=programme.closes_on.isoformat()),
+                              opens=day(programme.opens_on), closes=day(programme.closes_on)),
                            code="closed")
     if project_type not in PROJECT_TYPES:
         raise ServiceError(_l("Choose the kind of project."), field="project_type")
@@ -101,7 +102,7 @@ def check_requested(application: FundingApplication, requested: Decimal | None, 
     most = submitted_amount(application).amount if most is None else most
     if requested <= 0 or requested > most:
         raise ServiceError(_l("Ask for more than 0 and at most %(most)s yuan, the amount this programme's formula "
-                              "gives for the project.", most=f"{most:,}"), field="requested_amount")
+                              "gives for the project.", most=number(most)), field="requested_amount")
 
 
 def update(application: FundingApplication, *, project_type: str, summary: str, requested: Decimal | None,
@@ -154,14 +155,14 @@ def _approve(application: FundingApplication, amount: Decimal | None) -> None:
     check_cents(amount, "amount")
     if amount <= 0 or amount > most:
         raise ServiceError(_l("Approve more than 0 and at most %(most)s yuan (the programme's formula for this "
-                              "project).", most=f"{most:,}"), field="amount")
+                              "project).", most=number(most)), field="amount")
     # The row lock serialises decisions on one programme (PostgreSQL); the sum is read after taking it.
     programme = db.session.scalars(select(FundingProgramme).where(FundingProgramme.id == application.programme_id)
                                    .with_for_update().execution_options(populate_existing=True)).one()
     remaining = programme.budget - committed_sum(programme.id)
     if amount > remaining:
         raise ServiceError(_l("The programme's budget has %(left)s yuan left; %(amount)s yuan cannot be approved.",
-                              left=f"{remaining:,}", amount=f"{amount:,}"), field="amount", code="budget")
+                              left=number(remaining), amount=number(amount)), field="amount", code="budget")
     application.approved_amount = amount
 
 
@@ -214,7 +215,7 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
 def _before_submit(application: FundingApplication, *, today: date) -> None:
     if application.status == "draft" and not application.programme.is_open(today):
         raise ServiceError(_l("The programme closed on %(closes)s.",
-                              closes=application.programme.closes_on.isoformat()), code="closed")
+                              closes=day(application.programme.closes_on)), code="closed")
     _facts, results = eligibility(application.programme, application.organisation, application.plan, today=today,
                                   application=application)
     application.eligibility = rules.as_data(results)
@@ -230,8 +231,8 @@ def _before_submit(application: FundingApplication, *, today: date) -> None:
 def _tell_supplier(application: FundingApplication, before: str, comment: str, actor) -> None:
     """Every step reaches the supplier's admins (in the portal and by e-mail), and the people who act next hear
     about it: a submission or resubmission the authority (its formal check comes next); a withdrawal the authority
-    (unless it was a draft) and the experts still assigned (their work stops). Whoever took the step is not told
-    about it. The acceptance report (start_acceptance) reaches the authority from portal/funding/closing.py."""
+    (unless it was a draft) and the experts still assigned (their work stops); the acceptance report the technical
+    agency and the authority, who give the verdict. Whoever took the step is not told about it."""
     link = url_for("funding.application", application_id=application.id)
     ref = application.reference
 
@@ -244,6 +245,9 @@ def _tell_supplier(application: FundingApplication, before: str, comment: str, a
     if application.status == "submitted":
         notify(others(members_of_kind(AUTHORITY)), "funding.resubmitted" if before == "returned" else
                "funding.submitted", link=link, mail_template="notification", ref=ref, org=application.organisation)
+    elif application.status == "acceptance":
+        notify(others([*members_of_kind(AGENCY), *members_of_kind(AUTHORITY)]), "funding.acceptance_report",
+               link=link, mail_template="notification", ref=ref, org=application.organisation)
     elif application.status == "withdrawn":
         experts = [a.expert for a in application.assignments if a.status in ("assigned", "declared")]
         authority = members_of_kind(AUTHORITY) if before != "draft" else []

@@ -1,5 +1,5 @@
 """What's next on funding applications: returned applications and drafts (suppliers); applications to check,
-review closes and decisions (the authority); declarations and scores (experts)."""
+decide, publish and pay (the authority); site checks, acceptances, declarations and scores (the technical agency)."""
 
 from __future__ import annotations
 
@@ -29,25 +29,32 @@ def supplier_tasks(user) -> list[Task]:
     return tasks
 
 
-def authority_tasks(user) -> list[Task]:
+def _waiting(labels: dict) -> list[Task]:
+    """One task per state with applications in it: {state: (title, action)}."""
     counts = dict(db.session.execute(select(FundingApplication.status, func.count()).where(
-        FundingApplication.status.in_(("submitted", "decision", "approved", "agreement", "acceptance"))).group_by(
-        FundingApplication.status)).all())
-    labels = {"submitted": (_l("Funding applications waiting for the formal check"), _l("Check")),
-              "decision": (_l("Funding applications waiting for a decision"), _l("Decide")),
-              "approved": (_l("Approved applications to publish"), _l("Start the notice")),
-              "agreement": (_l("Funding agreements to record and first payments to make"), _l("Record")),
-              "acceptance": (_l("Acceptance reports waiting for your verdict"), _l("Close"))}
+        FundingApplication.status.in_(tuple(labels))).group_by(FundingApplication.status)).all())
     return [Task(str(title), str(_l("%(count)d waiting", count=counts[status])),
                  url_for("funding.queue", status=status), str(action))
             for status, (title, action) in labels.items() if counts.get(status)]
 
 
-def expert_tasks(user) -> list[Task]:
+def authority_tasks(user) -> list[Task]:
+    return _waiting({"submitted": (_l("Funding applications waiting for the formal check"), _l("Check")),
+                     "decision": (_l("Funding applications waiting for a decision"), _l("Decide")),
+                     "approved": (_l("Approved applications to publish"), _l("Start the notice")),
+                     "agreement": (_l("Funding agreements to record and first payments to make"), _l("Record"))})
+
+
+def agency_tasks(user) -> list[Task]:
+    """The site checks and acceptances the agency organises (DOMAIN.md §7), and the member's own scoring."""
+    tasks = _waiting({"site_verification": (_l("Funding applications waiting for the on-site check"),
+                                            _l("Record the visit")),
+                      "acceptance": (_l("Acceptance reports waiting for your verdict"), _l("Close"))})
     waiting = db.session.scalar(select(func.count()).select_from(ExpertAssignment).join(FundingApplication).where(
         ExpertAssignment.expert_id == user.id, ExpertAssignment.status.in_(("assigned", "declared")),
         FundingApplication.status == "expert_review"))
-    if not waiting:
-        return []
-    return [Task(str(_l("Funding applications waiting for your score")), str(_l("%(count)d waiting", count=waiting)),
-                 url_for("funding.queue", mine=1), str(_l("Score")))]
+    if waiting:
+        tasks.append(Task(str(_l("Funding applications waiting for your score")),
+                          str(_l("%(count)d waiting", count=waiting)), url_for("funding.queue", mine=1),
+                          str(_l("Score"))))
+    return tasks

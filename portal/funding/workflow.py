@@ -5,9 +5,10 @@ sends it back to the decision, or it is rejected) → agreement → disbursed �
 acceptance → closed; withdrawn and rejected are ends.
 
 Who: the supplier's organisation admins submit, resubmit, withdraw and start the acceptance; the environmental
-authority checks, sends to experts, records the site visit, decides, runs the notice, records the agreement and the
-payments and closes with the acceptance verdict; experts (technical agency members it
-assigns) score, and whoever scored an application cannot decide it.
+authority checks, sends to experts, decides, runs the notice and records the agreement and the payments; experts
+(technical agency members it assigns) score, and whoever scored an application cannot decide it. The technical
+agency organises the expert reviews, site checks and acceptance (DOMAIN.md §7), so its members record the site
+visit and close with the acceptance verdict; the authority may record both as well.
 """
 
 from __future__ import annotations
@@ -31,6 +32,16 @@ def is_authority(user, application=None) -> bool:
     return is_org_member(user) and user.org_kind == OrgKind.AUTHORITY
 
 
+def organises_checks(user, application=None) -> bool:
+    """The site visit and the acceptance: organised by the technical agency, also open to the authority. An agency
+    member who declared a conflict of interest on the application stays out of it."""
+    if is_authority(user):
+        return True
+    recused = application is not None and any(a.expert_id == user.id and a.status == "recused"
+                                              for a in application.assignments)
+    return is_agency_member(user) and not recused
+
+
 def scored_it(user, application) -> bool:
     return any(a.expert_id == user.id and a.status == "scored" for a in application.assignments)
 
@@ -51,7 +62,7 @@ WORKFLOW = Workflow(
     Transition("resubmit", frozenset({"returned"}), "submitted", is_applicant_admin),
     Transition("pass_check", frozenset({"submitted"}), "expert_review", is_authority),
     Transition("close_review", frozenset({"expert_review"}), "site_verification", is_authority),
-    Transition("verify_site", frozenset({"site_verification"}), "decision", is_authority, needs_comment=True),
+    Transition("verify_site", frozenset({"site_verification"}), "decision", organises_checks, needs_comment=True),
     Transition("approve", frozenset({"decision"}), "approved", can_decide),
     Transition("reject", frozenset({"submitted", "expert_review", "site_verification", "decision", "public_notice"}),
                "rejected", can_decide, needs_comment=True),
@@ -61,7 +72,7 @@ WORKFLOW = Workflow(
     Transition("end_notice", frozenset({"public_notice"}), "agreement", is_authority, needs_comment=True),
     Transition("disburse", frozenset({"agreement"}), "disbursed", is_authority, needs_comment=True),
     Transition("start_acceptance", frozenset({"disbursed"}), "acceptance", is_applicant_admin),
-    Transition("close", frozenset({"acceptance"}), "closed", is_authority, needs_comment=True),
+    Transition("close", frozenset({"acceptance"}), "closed", organises_checks, needs_comment=True),
     Transition("withdraw", BEFORE_DECISION, "withdrawn", is_applicant_admin, needs_comment=True),
 )
 EDITABLE = frozenset({"draft", "returned"})

@@ -11,23 +11,24 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal import local_time
 from portal.chains.links import chain_buyers
 from portal.extensions import db
 from portal.funding.models import FundingApplication
 from portal.funding.objections import OUTCOME_LABELS
 from portal.i18n import current_locale
+from portal.locale_format import day, number
 from portal.orgs.models import Organisation
 from portal.plans.catalogue import MEASURE_LABELS
 from portal.public import published
 from portal.records.models import CreditRating, PenaltyRecord
 from portal.records.reading import LEVEL_LABELS, STATUS_LABELS
 from portal.reports.excel_template import neutralise
-from portal.templating import number, status_label
+from portal.templating import status_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)  # process-wide: done once, when the module is imported
@@ -60,7 +61,7 @@ def notice_summary(application: FundingApplication) -> str:
 
 
 def _day(value) -> str:
-    return format_date(value, "long") if value is not None else "—"
+    return day(value) or "—"
 
 
 def notices_feed(applications: Iterable[FundingApplication], *, feed_url: str, page_url: str,
@@ -120,7 +121,7 @@ def _published_rows() -> Iterator[tuple]:
         yield ("penalty", penalty.credit_code, name, penalty.decided_on, penalty.decision_number,
                f"{penalty.violation} / {penalty.penalty}", status, "")
         for explanation in published.public_explanations(penalty):
-            yield ("penalty_explanation", penalty.credit_code, name, explanation.created_at.date(),
+            yield ("penalty_explanation", penalty.credit_code, name, local_time.local_day(explanation.created_at),
                    penalty.decision_number, explanation.text, status, "")
     for plan in published.completed_plans():
         if (org := by_id.get(plan.organisation_id)) is not None:
@@ -135,11 +136,12 @@ def _published_rows() -> Iterator[tuple]:
                f"{application.programme.name} / {application.plan.title}", published.public_status(application),
                application.approved_amount)
         for objection in summaries[application.id].resolved:
-            yield ("objection_resolution", org.credit_code, org.name_zh, objection.resolved_at.date(),
+            yield ("objection_resolution", org.credit_code, org.name_zh, local_time.local_day(objection.resolved_at),
                    application.reference, objection.resolution, _text(OUTCOME_LABELS[objection.status]), "")
     for tip in published.accepted_tips():
         org = tip.organisation or Organisation(credit_code="", name_zh="")
-        yield ("tip", org.credit_code, org.name_zh, tip.decided_at.date(), "", tip.published_text, "", "")
+        yield ("tip", org.credit_code, org.name_zh, local_time.local_day(tip.decided_at), "", tip.published_text, "",
+               "")
 
 
 def published_csv() -> bytes:

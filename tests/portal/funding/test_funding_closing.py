@@ -96,10 +96,13 @@ def test_agreement_payments_and_acceptance_close_the_application(funding, outbox
     assert application.acceptance.reductions["COD"]["source"] == "verification"
     assert application.acceptance.reductions["COD"]["baseline"] == "10.5"
     assert application.acceptance.reductions["NH3N"]["source"] == "entered"
-    told = db.session.scalars(db.select(Notification.kind).where(
-        Notification.user_id == funding.authority_user.id)).all()
-    assert "funding.acceptance_report" in told
-    assert "/funding/queue?status=acceptance" in funding.authority.get("/dashboard").get_data(as_text=True)
+    for user in (funding.authority_user, funding.experts[0]):  # the agency organises the acceptance
+        told = db.session.scalars(db.select(Notification.kind).where(Notification.user_id == user.id)).all()
+        assert told.count("funding.acceptance_report") == 1, user.email
+    agency = funding.client(funding.experts[0])
+    assert "/funding/queue?status=acceptance" in agency.get("/dashboard").get_data(as_text=True)
+    assert "status=acceptance" in agency.get("/funding/queue?status=acceptance").get_data(as_text=True)
+    assert application.reference in agency.get("/funding/queue?status=acceptance").get_data(as_text=True)
 
     # The authority closes with a verdict, which it must give.
     version = application.version_id

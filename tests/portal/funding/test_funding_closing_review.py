@@ -130,18 +130,20 @@ def test_a_payment_before_the_agreement_was_signed_is_refused(funding):
     assert early.status_code == 422 and funding.current().status == "agreement"
 
 
-def test_the_papers_are_for_the_applicant_the_authority_and_platform_admins(funding, make):
+def test_papers_for_the_applicant_authority_and_admins_and_the_evidence_also_for_the_agency(funding, make):
     url = funding.apply()
     to_acceptance(funding, url)
     application = funding.current()
     expert = funding.client(funding.experts[0])  # assigned and scored before the decision
     admin = funding.client(make.user(None, locale="en"))
-    papers = (f"/funding/agreements/{application.agreement.id}/file",
-              f"/funding/acceptance-files/{application.acceptance_files[0].id}", url + "/decision.pdf")
+    evidence = f"/funding/acceptance-files/{application.acceptance_files[0].id}"
+    papers = (f"/funding/agreements/{application.agreement.id}/file", evidence, url + "/decision.pdf")
     for path in papers:
         for client in (funding.supplier, funding.authority, admin):
             assert client.get(path).status_code == 200, path
-        assert expert.get(path).status_code == 404, path
+        # The agency organises the acceptance: its members read the evidence, not the agreement or the letter.
+        assert expert.get(path).status_code == (200 if path == evidence else 404), path
+    assert funding.client(make.user(make.org("supplier"), locale="en")).get(evidence).status_code == 404
     shown = expert.get(url)
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "/decision.pdf" not in page and "/funding/agreements/" not in page

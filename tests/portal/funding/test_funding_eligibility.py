@@ -3,12 +3,22 @@ shows the effect of a planned change."""
 
 from datetime import date
 
+import pytest
+from flask_babel import force_locale
+
 from portal.extensions import db
 from portal.funding import rules
 from portal.funding.demo import DEMO_RULES
 from portal.records.models import CreditRating, PenaltyRecord
 
 TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def in_the_app(app):
+    """Rules speak the reader's language (dates too): English here, Chinese where a test says so."""
+    with app.app_context(), force_locale("en"):
+        yield
 
 
 def facts(**changes):
@@ -35,8 +45,11 @@ def test_major_violation_within_the_years_fails_and_says_when_it_clears():
     major = rules.Penalty("深环罚〔2026〕1号", date(2026, 3, 2), True, False)
     result = outcome(rule, penalties=(major,))
     assert result.outcome == "failed"
-    assert "深环罚〔2026〕1号 (2026-03-02)" in result.data[0][1]
-    assert "2027-03-03" in result.fix  # one year after the decision, plus a day
+    assert "深环罚〔2026〕1号 (March 2, 2026)" in result.data[0][1]
+    assert "March 3, 2027" in result.fix  # one year after the decision, plus a day
+    with force_locale("zh"):
+        chinese = outcome(rule, penalties=(major,))
+    assert "(2026年3月2日)" in chinese.data[0][1] and "2027年3月3日" in chinese.fix
     # Older than the window: passes; unclassified in the window: unknown, for the formal check.
     assert outcome(rule, penalties=(rules.Penalty("old", date(2025, 3, 2), True, False),)).outcome == "passed"
     unclassified = outcome(rule, penalties=(rules.Penalty("X-1", date(2026, 6, 1), None, False),))

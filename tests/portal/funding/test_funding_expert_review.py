@@ -58,6 +58,13 @@ def test_an_expert_who_recuses_is_replaced_and_does_not_count(funding):
     fourth.post(url + "/scores", data=split_score(80) | {"comments": "意见"})
     assert funding.act(funding.authority, url, "close_review").status_code == 302
     assert funding.current().panel_score == Decimal("80")  # median of 70, 80, 90
+    # The agency organises the site check: its members see it waiting on their dashboard and record it, except the
+    # one who declared a conflict of interest.
+    assert "/funding/queue?status=site_verification" in fourth.get("/dashboard").get_data(as_text=True)
+    assert "status=site_verification" not in funding.authority.get("/dashboard").get_data(as_text=True)
+    assert funding.act(first, url, "verify_site", "现场核查").status_code == 409
+    assert funding.act(fourth, url, "verify_site", "现场核查：设施运行正常").status_code == 302
+    assert funding.current().status == "decision"
 
 
 def test_scores_outside_the_rubric_are_refused_beside_the_field_and_kept(funding):

@@ -17,6 +17,8 @@ from portal.funding.workflow import WORKFLOW
 from tests.portal.funding.conftest import PDF
 
 AUTHORITIES = {"authority", "authority_scorer"}
+# The technical agency organises the site checks and the acceptance (DOMAIN.md §7); the authority may record them too.
+CHECKERS = AUTHORITIES | {"expert", "agency_staff"}
 BEFORE_DECISION = {"draft", "submitted", "returned", "expert_review", "site_verification", "decision"}
 # action: (states it starts from, roles that take it). A scorer never decides (approve, reject).
 PROCESS = {
@@ -25,7 +27,7 @@ PROCESS = {
     "resubmit": ({"returned"}, {"supplier_admin"}),
     "pass_check": ({"submitted"}, AUTHORITIES),
     "close_review": ({"expert_review"}, AUTHORITIES),
-    "verify_site": ({"site_verification"}, AUTHORITIES),
+    "verify_site": ({"site_verification"}, CHECKERS),
     "approve": ({"decision"}, {"authority"}),
     "reject": ({"submitted", "expert_review", "site_verification", "decision", "public_notice"}, {"authority"}),
     "start_notice": ({"approved"}, AUTHORITIES),
@@ -33,7 +35,7 @@ PROCESS = {
     "end_notice": ({"public_notice"}, AUTHORITIES),
     "disburse": ({"agreement"}, AUTHORITIES),
     "start_acceptance": ({"disbursed"}, {"supplier_admin"}),
-    "close": ({"acceptance"}, AUTHORITIES),
+    "close": ({"acceptance"}, CHECKERS),
     "withdraw": (BEFORE_DECISION, {"supplier_admin"}),
 }
 # action: the state it leads to, written out from the programme's process as well.
@@ -46,7 +48,7 @@ CLOSING = {"record_agreement": ({"agreement"}, AUTHORITIES),
            "pay": ({"agreement", "disbursed", "acceptance"}, AUTHORITIES),
            "attach_evidence": ({"disbursed"}, {"supplier_admin", "supplier_staff"})}
 ROLES = ("supplier_admin", "supplier_staff", "other_supplier", "authority", "authority_scorer", "expert",
-         "platform_admin")
+         "agency_staff", "platform_admin")
 
 
 def allowed(state: str, role: str) -> set[str]:
@@ -74,7 +76,8 @@ def table_world(funding, make):
     db.session.commit()
     users = {"supplier_admin": funding.admin, "supplier_staff": funding.staff,
              "other_supplier": make.user(make.org("supplier"), locale="en"), "authority": funding.authority_user,
-             "authority_scorer": scorer, "expert": expert, "platform_admin": make.user(None, locale="en")}
+             "authority_scorer": scorer, "expert": expert, "agency_staff": make.user(expert.organisation, locale="en"),
+             "platform_admin": make.user(None, locale="en")}
     return url, application.id, users
 
 

@@ -15,6 +15,8 @@ def test_an_admin_adds_next_years_factor_and_reports_of_that_year_use_it(app, ma
     page = supplier.client.get(f"/reports/{report_id}").get_data(as_text=True)
     # 1,234.5 MWh × 0.5 = 617.25 tCO2 with the 2024 factor instead of 2023's 0.5306
     assert "617.25" in page
+    listed = admin.get("/admin/emission-factors").get_data(as_text=True)
+    assert "0.5306 tCO₂" in listed and "0.531 tCO₂" not in listed  # a factor shows every digit it has
 
 
 def test_a_duplicate_year_or_a_unit_of_another_kind_is_refused_beside_the_field(app, make):
