@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import files
+from portal import files, local_time
 from portal.access import is_supplier, owned_or_404, requires
 from portal.assessment.models import Assessment
 from portal.errors import ServiceError, run_then_redirect
@@ -93,7 +93,7 @@ def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=N
         can_progress=can_update_milestones(current_user, plan), actions=WORKFLOW.allowed_actions(current_user, plan),
         plan_files=db.session.scalars(select(PlanFile).where(PlanFile.plan_id == plan.id)
                                       .order_by(PlanFile.uploaded_at)).all(),
-        purposes=FILE_PURPOSES, today=date.today(), measure_label=lambda kind: MEASURE_LABELS.get(kind, kind),
+        purposes=FILE_PURPOSES, today=local_time.today(), measure_label=lambda kind: MEASURE_LABELS.get(kind, kind),
         purpose_label=lambda purpose: PURPOSE_LABELS.get(purpose, purpose),
         comment_action=comment[0] if comment else None, comment_text=comment[1] if comment else "",
         progress_of=progress[0] if progress else None, progress_form=progress[1] if progress else {}), status

@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal import files
+from portal import files, local_time
 from portal.audit.services import record_event
 from portal.database import utcnow
 from portal.errors import ServiceError
@@ -140,7 +140,7 @@ def record_progress(plan: UpgradePlan, milestone_id: int, done_on: date | None, 
     milestone = next((m for m in plan.milestones if m.id == milestone_id), None)
     if milestone is None:
         raise ServiceError(_l("That milestone is no longer in the plan."), code="gone")
-    if done_on is not None and done_on > date.today():
+    if done_on is not None and done_on > local_time.today():
         raise ServiceError(_l("The date it was done cannot be in the future."), field="done_on")
     milestone.done_on, milestone.progress_note = done_on, note or None
     if upload is not None:
