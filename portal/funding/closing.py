@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import files
 from portal.access import is_platform_admin
@@ -31,6 +32,8 @@ from portal.plans.catalogue import INDICATORS
 PAYING_STATUSES = ("agreement", "disbursed", "acceptance")
 NOT_ALLOWED = _l("This step is not open to you in the application's current state.")
 NUMBER_LENGTH = 60  # the columns of Agreement.number and Disbursement.batch
+VOUCHER_TAKEN = _l("A payment with this voucher number is already recorded (voucher numbers are unique across all "
+                   "applications).")
 
 
 def _number(value: str, field: str, missing) -> str:
@@ -112,8 +115,7 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
     if application.status != status:
         raise ConflictError(services.CONFLICT, code="conflict")
     if db.session.scalar(select(Disbursement.id).where(Disbursement.batch == batch)) is not None:
-        raise ServiceError(_l("A payment with this voucher number is already recorded (voucher numbers are unique "
-                              "across all applications)."), field="batch")
+        raise ServiceError(VOUCHER_TAKEN, field="batch")
     paid = disbursed_sum(application.id)
     left = (application.approved_amount or Decimal(0)) - paid
     if amount > left:
@@ -122,16 +124,28 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
     payment = Disbursement(amount=amount, paid_on=paid_on, batch=batch, note=(note or "").strip() or None,
                            recorded_by_id=actor.id)
     comment = f"{batch} · {amount:,} · {paid_on.isoformat()}" + (f" · {payment.note}" if payment.note else "")
-    with db.session.no_autoflush:  # the same voucher saved on another application meanwhile: a conflict, not a 500
-        application.disbursements.append(payment)
-        record_event("funding.payment_recorded", application, actor=actor,
-                     summary={"batch": batch, "amount": amount, "paid_on": paid_on, "paid_before": paid})
-        if application.status == "agreement":
-            services.act(application, "disburse", comment, expected_version=None, actor=actor, today=today)
-        else:
-            _timeline(application, "payment", comment, actor)
-    flush_or_conflict(services.CONFLICT)
+    try:  # the flush tells the same voucher saved on another application meanwhile
+        with db.session.no_autoflush:
+            application.disbursements.append(payment)
+            record_event("funding.payment_recorded", application, actor=actor,
+                         summary={"batch": batch, "amount": amount, "paid_on": paid_on, "paid_before": paid})
+            if application.status == "agreement":
+                services.act(application, "disburse", comment, expected_version=None, actor=actor, today=today)
+            else:
+                _timeline(application, "payment", comment, actor)
+        flush_or_conflict(services.CONFLICT)
+    except ConflictError as err:
+        if _voucher_taken(err.__cause__):
+            raise ServiceError(VOUCHER_TAKEN, field="batch") from err
+        raise
     return payment
+
+
+def _voucher_taken(error) -> bool:
+    """The unique voucher number, taken by a payment on another application saved at the same moment."""
+    text = str(getattr(error, "orig", error))
+    return isinstance(error, IntegrityError) and ("uq_funding_disbursements_batch" in text
+                                                  or "funding_disbursements.batch" in text)
 
 
 def attach_evidence(application: FundingApplication, filename: str, data: bytes, *, actor) -> AcceptanceFile:
@@ -250,13 +264,20 @@ def page_context(application: FundingApplication, user) -> dict:
     """What the application page shows and offers about the agreement, payments and acceptance."""
     paid = disbursed_sum(application.id) if application.id else Decimal(0)
     authority = is_authority(user)
+    reporting = application.status == "disbursed"
+    measured = measured_reductions(application.plan) if reporting else {}
+    expected = plans.expected_totals(application.plan) if reporting else {}
     return {
         "paid": paid,
         "left_to_pay": (application.approved_amount or Decimal(0)) - paid,
         "may_record_agreement": authority and application.status == "agreement",
         "may_pay": authority and application.status in PAYING_STATUSES and application.agreement is not None,
         "may_attach_evidence": application.status == "disbursed" and is_applicant(user, application),
-        "measured": measured_reductions(application.plan) if application.status == "disbursed" else {},
+        "measured": measured,
+        "expected": expected,
+        # The acceptance form asks first for what the plan expected to reduce (or the data already shows).
+        "planned_indicators": [i for i in INDICATORS if i.key in expected or i.key in measured],
+        "other_indicators": [i for i in INDICATORS if i.key not in expected and i.key not in measured],
         "indicators": INDICATORS,
         "certificate_ready": certificate_ready(application) and reads_papers(user, application),
         "reads_papers": reads_papers(user, application),

@@ -120,11 +120,13 @@ def apply(programme_id):
 def _detail(application, *, form=None, errors=None, typed=None, score_form=None, closing_form=None, status=200):
     breakdown = services.computed_amount(application)
     mine = next((a for a in application.assignments if a.expert_id == current_user.id), None)
+    actions = offered_actions(current_user, application)
     return render_template(
         "funding/application.html", application=application, breakdown=breakdown, form=form or {},
         errors=errors or {}, typed=typed or {}, score_form=score_form or {}, editable=can_edit(current_user,
                                                                                                  application),
-        actions=offered_actions(current_user, application), missing=services.missing_materials(application),
+        actions=actions, not_yet=services.not_yet(application, actions, today=local_time.today()),
+        missing=services.missing_materials(application),
         project_types=PROJECT_TYPE_LABELS, cost_labels=COST_LABELS, mine=mine,
         is_authority=is_authority(current_user), expert_pool=review.expert_pool() if is_authority(current_user)
         else [], review_problems=review.review_problems(application), panel=review.panel_of(application),

@@ -212,6 +212,19 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
     _tell_supplier(application, before, comment, actor)
 
 
+def not_yet(application: FundingApplication, actions: list[str], *, today: date) -> dict[str, str]:
+    """The offered steps that cannot be taken yet, with why: the page shows them disabled with the reason instead of
+    a button that only answers with an error: the notice that still runs or has objections without a resolution.
+    (Why the expert review cannot close yet is shown beside the panel.)"""
+    waiting = {}
+    if "end_notice" in actions:
+        try:
+            objections.require_resolved(application, today)
+        except ServiceError as err:
+            waiting["end_notice"] = str(err.message)
+    return waiting
+
+
 def _before_submit(application: FundingApplication, *, today: date) -> None:
     if application.status == "draft" and not application.programme.is_open(today):
         raise ServiceError(_l("The programme closed on %(closes)s.",

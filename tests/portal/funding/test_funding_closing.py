@@ -85,6 +85,10 @@ def test_agreement_payments_and_acceptance_close_the_application(funding, outbox
     page = funding.supplier.get(url).get_data(as_text=True)
     assert 'name="reduction__COD"' in page and 'value="3.25"' in page and 'value="160"' in page
     assert "from the plan&#39;s verification" in page or "from the plan's verification" in page
+    # What the plan or the data speaks of comes first; the other indicators wait, folded, in case.
+    asked, _fold, folded = page[page.index('data-transition="start_acceptance"'):].partition("<details")
+    assert 'name="reduction__COD"' in asked and 'name="reduction__SO2"' not in asked
+    assert 'name="reduction__SO2"' in folded and 'name="reduction__COD"' not in folded
     bad = funding.supplier.post(url + "/acceptance", data={
         "acceptance_summary": "设施稳定运行", "reduction__COD": "三点二", "version": funding.current().version_id})
     assert bad.status_code == 422 and 'value="三点二"' in bad.get_data(as_text=True)

@@ -168,3 +168,13 @@ def test_the_objection_form_carries_a_csrf_token_and_a_post_without_it_is_refuse
     assert 'name="csrf_token"' in page
     assert client.post(f"/public/notices/{world.noticed.id}/objections", data=VALID).status_code == 400
     assert len(objections_now(world)) == 1
+
+
+def test_while_the_notice_runs_the_authority_sees_why_it_cannot_end_it_yet(world, make, app):
+    """The end button is shown disabled with the reason, instead of a button that only answers with an error."""
+    client = app.test_client()
+    login(client, make.user(make.org("authority"), locale="en"))
+    page = client.get(f"/funding/applications/{world.noticed.id}").get_data(as_text=True)
+    form = page[page.index('data-transition="end_notice"'):]
+    form = form[:form.index("</form>")]
+    assert "The notice period runs until" in form and 'disabled aria-describedby="not-yet-end_notice"' in form
