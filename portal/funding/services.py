@@ -243,14 +243,20 @@ def _before_submit(application: FundingApplication, *, today: date) -> None:
 
 def _tell_supplier(application: FundingApplication, before: str, comment: str, actor) -> None:
     """Every step reaches the supplier's admins (in the portal and by e-mail), and the people who act next hear
-    about it: a submission or resubmission the authority (its formal check comes next); a withdrawal the authority
-    (unless it was a draft) and the experts still assigned (their work stops); the acceptance report the technical
-    agency and the authority, who give the verdict. Whoever took the step is not told about it."""
+    about it: a submission or resubmission the authority (its formal check comes next); the closed expert review
+    the technical agency (it organises the site check); the recorded site check the authority (it decides); the
+    acceptance report the agency and the authority (either gives the verdict); a withdrawal the authority (unless
+    it was a draft) and the experts still assigned (their work stops). Agency members who recused on the
+    application are left out. Whoever took the step is not told about it."""
     link = url_for("funding.application", application_id=application.id)
     ref = application.reference
 
     def others(users) -> list:
         return [user for user in users if user.id != actor.id]
+
+    def agency() -> list:
+        recused = {a.expert_id for a in application.assignments if a.status == "recused"}
+        return [user for user in members_of_kind(AGENCY) if user.id not in recused]
 
     notify(others(active_admins(application.organisation_id)), "funding.status", link=link,
            mail_template="funding_status", ref=ref, status=application.status, application=application,
@@ -258,8 +264,14 @@ def _tell_supplier(application: FundingApplication, before: str, comment: str, a
     if application.status == "submitted":
         notify(others(members_of_kind(AUTHORITY)), "funding.resubmitted" if before == "returned" else
                "funding.submitted", link=link, mail_template="notification", ref=ref, org=application.organisation)
+    elif application.status == "site_verification":
+        notify(others(agency()), "funding.site_check_due", link=link, mail_template="notification", ref=ref,
+               org=application.organisation)
+    elif application.status == "decision" and before == "site_verification":
+        notify(others(members_of_kind(AUTHORITY)), "funding.decision_due", link=link, mail_template="notification",
+               ref=ref, org=application.organisation)
     elif application.status == "acceptance":
-        notify(others([*members_of_kind(AGENCY), *members_of_kind(AUTHORITY)]), "funding.acceptance_report",
+        notify(others([*agency(), *members_of_kind(AUTHORITY)]), "funding.acceptance_report",
                link=link, mail_template="notification", ref=ref, org=application.organisation)
     elif application.status == "withdrawn":
         experts = [a.expert for a in application.assignments if a.status in ("assigned", "declared")]

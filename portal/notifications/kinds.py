@@ -43,6 +43,10 @@ MESSAGES = {
     "funding.status": _l("Funding application %(ref)s is now: %(status)s."),
     "funding.submitted": _l("%(org)s submitted funding application %(ref)s: it waits for the formal check."),
     "funding.resubmitted": _l("%(org)s resubmitted funding application %(ref)s after its return."),
+    "funding.site_check_due": _l("The expert review of %(org)s's funding application %(ref)s is closed: it waits "
+                                 "for the on-site check."),
+    "funding.decision_due": _l("The on-site check of %(org)s's funding application %(ref)s is recorded: it waits for "
+                               "the decision."),
     "funding.acceptance_report": _l("%(org)s sent the acceptance report of funding application %(ref)s: it waits "
                                     "for your verdict."),
     "funding.expert_assigned": _l("You were assigned to review funding application %(ref)s: declare any conflict "

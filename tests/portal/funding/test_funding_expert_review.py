@@ -4,7 +4,9 @@ median otherwise; the review closes only when it is complete."""
 
 from decimal import Decimal
 
+from portal.extensions import db
 from portal.funding.review import panel_score
+from portal.notifications.models import Notification
 from tests.portal.funding.conftest import split_score
 
 
@@ -63,6 +65,10 @@ def test_an_expert_who_recuses_is_replaced_and_does_not_count(funding):
     assert "/funding/queue?status=site_verification" in fourth.get("/dashboard").get_data(as_text=True)
     assert "status=site_verification" not in funding.authority.get("/dashboard").get_data(as_text=True)
     assert funding.act(first, url, "verify_site", "现场核查").status_code == 409
+    told = {e.id: db.session.scalars(db.select(Notification.kind).where(Notification.user_id == e.id)).all()
+            for e in funding.experts}
+    assert "funding.site_check_due" in told[funding.experts[3].id]
+    assert "funding.site_check_due" not in told[funding.experts[0].id]  # recused: not asked to the site either
     assert funding.act(fourth, url, "verify_site", "现场核查：设施运行正常").status_code == 302
     assert funding.current().status == "decision"
 
@@ -87,8 +93,6 @@ def test_five_experts_give_the_trimmed_mean_and_no_scorer_decides(funding, make)
     assert funding.current().panel_score == Decimal("75")
     funding.act(funding.authority, url, "verify_site", "正常")
     # An expert who later joined the authority still cannot decide what they scored.
-    from portal.extensions import db
-
     scorer = db.session.get(type(funding.experts[0]), funding.experts[0].id)
     scorer.organisation_id = funding.authority_user.organisation_id
     db.session.commit()

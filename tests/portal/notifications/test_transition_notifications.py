@@ -101,14 +101,20 @@ def test_funding_steps_reach_the_supplier_the_authority_and_each_assigned_expert
     assert kinds_of(funding.admin) == ["funding.status"] * 2  # returned, passed the check
     assert kinds_of(other_admin) == ["funding.status"] * 4
     funding.review_by(url, [80, 82, 85])
-    # Three assigned experts hear about it; the two others do not. The authority hears once all scores are in.
-    assert [kinds_of(e) for e in funding.experts] == [["funding.expert_assigned"]] * 3 + [[], []]
+    # Three assigned experts hear about it; the two others do not. The authority hears once all scores are in. Once
+    # the review closes, the technical agency hears that the site check is due (it organises it).
+    assert [kinds_of(e) for e in funding.experts] == ([["funding.expert_assigned", "funding.site_check_due"]] * 3
+                                                      + [["funding.site_check_due"]] * 2)
     assert kinds_of(funding.authority_user)[-1] == "funding.scores_complete"
     assert kinds_of(funding.authority_user).count("funding.scores_complete") == 1
     assert kinds_of(outsider) == []
     sent = [to for to, _subject, _body in outbox()]
-    assert funding.experts[0].email in sent and funding.experts[4].email not in sent
+    assert sent.count(funding.experts[0].email) == 2 and sent.count(funding.experts[4].email) == 1
     assert sent.count(funding.authority_user.email) == 3 and outsider.email not in sent
+    # The agency records the site check; the authority hears that the decision is due, the agency member not.
+    funding.act(funding.client(funding.experts[4]), url, "verify_site", "现场核查：设施运行正常")
+    assert kinds_of(funding.authority_user)[-1] == "funding.decision_due"
+    assert kinds_of(funding.experts[4]) == ["funding.site_check_due"]
 
 
 def test_a_withdrawal_reaches_the_authority_and_the_experts_still_at_work(funding, make, outbox):
