@@ -86,10 +86,12 @@ def new():
 def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=None, comment=None, progress=None,
             status=200):
     totals = services.expected_totals(plan)
+    editable = can_edit(current_user, plan)
     return render_template(
         "plans/detail.html", plan=plan, indicators=INDICATORS, measures=MEASURES, errors=errors or {},
         form=form, measure_form=measure_form or {}, measure_errors=measure_errors or {}, totals=totals,
-        avoided=services.avoided_co2(plan, totals), editable=can_edit(current_user, plan),
+        avoided=services.avoided_co2(plan, totals), editable=editable,
+        newer_report=services.newer_accepted(plan) if editable else None,
         can_progress=can_update_milestones(current_user, plan), actions=WORKFLOW.allowed_actions(current_user, plan),
         plan_files=db.session.scalars(select(PlanFile).where(PlanFile.plan_id == plan.id)
                                       .order_by(PlanFile.uploaded_at)).all(),
@@ -124,6 +126,26 @@ def detail(plan_id):
         return _detail(db.session.get(UpgradePlan, plan_id), form=request.form, status=409)
     flash(_("Plan saved."), "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.post("/plans/<int:plan_id>/baseline")
+def take_baseline(plan_id):
+    plan = owned_or_404(UpgradePlan, plan_id)
+    try:
+        year, kept = services.take_baseline(plan, expected_version=sent_version(request.form.get("version")),
+                                            actor=current_user)
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return _detail(db.session.get(UpgradePlan, plan_id), status=409)
+    message = _("Baseline taken from the accepted %(year)s report.", year=year)
+    if kept:
+        labels = "、".join(str(i.label) for i in INDICATORS if i.key in kept)
+        message += " " + _("The figures you entered for %(indicators)s were kept: the report does not state them.",
+                           indicators=labels)
+    flash(message, "success")
+    return redirect(url_for("plans.detail", plan_id=plan_id))
 
 
 def _run(plan_id: int, change, success: str, anchor: str):

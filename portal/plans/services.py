@@ -34,14 +34,51 @@ def start(organisation_id: int, site, title: str, *, actor, assessment=None, gap
     plan = UpgradePlan(organisation_id=organisation_id, site=site, title=title, assessment_id=getattr(
         assessment, "id", None), gaps=list(gaps), guidance_request=guidance_request)
     if accepted is not None:
-        plan.baseline = {key: {"value": str(value), "source": "report"} for key, value in accepted.values.items()}
-        plan.baseline_year, plan.baseline_report_id = accepted.year, accepted.report_id
+        _use_accepted(plan, accepted)
     db.session.add(plan)
     plan.events.append(PlanEvent(action="create", to_status="draft", actor_id=actor.id))
     record_event("plan.created", plan, actor=actor, summary={"site": site.name, "gaps": list(gaps),
                                                              "guidance_request": getattr(guidance_request, "id", None),
                                                              "baseline_year": plan.baseline_year})
     return plan
+
+
+def _use_accepted(plan: UpgradePlan, accepted: numbers.Accepted) -> list[str]:
+    """Takes the baseline from an accepted report. Figures the user entered for indicators the report does not
+    state are kept (and returned); figures of an earlier report are not, since they belong to another year."""
+    kept = {key: entry for key, entry in (plan.baseline or {}).items()
+            if entry.get("source") == "entered" and key not in accepted.values}
+    plan.baseline = {**{key: {"value": str(value), "source": "report"} for key, value in accepted.values.items()},
+                     **kept}
+    plan.baseline_year, plan.baseline_report_id = accepted.year, accepted.report_id
+    return [key for key in INDICATOR_KEYS if key in kept]
+
+
+def newer_accepted(plan: UpgradePlan) -> numbers.Accepted | None:
+    """The site's latest accepted report when the plan may take its baseline from it again: the plan's baseline
+    is not from a report, or this report is of a later year."""
+    accepted = numbers.accepted_for_site(plan.site_id)
+    if accepted is None:
+        return None
+    if plan.baseline_report_id is None or plan.baseline_year is None or accepted.year > plan.baseline_year:
+        return accepted
+    return None
+
+
+def take_baseline(plan: UpgradePlan, *, expected_version: int | None, actor) -> tuple[int, list[str]]:
+    """Replaces the baseline with the site's newer accepted report; (its year, the entered figures kept)."""
+    _require_editable(plan, actor)
+    check_version(plan, expected_version, CONFLICT)
+    accepted = newer_accepted(plan)
+    if accepted is None:
+        raise ServiceError(_l("The site has no accepted annual report newer than this plan's baseline."),
+                           code="no_data")
+    before = {"baseline_year": plan.baseline_year, "baseline_report_id": plan.baseline_report_id}
+    kept = _use_accepted(plan, accepted)
+    record_event("plan.baseline_taken", plan, actor=actor,
+                 summary={**before, "to_year": accepted.year, "report_id": accepted.report_id, "kept": kept})
+    flush_or_conflict(CONFLICT)
+    return accepted.year, kept
 
 
 def _require_editable(plan: UpgradePlan, actor) -> None:

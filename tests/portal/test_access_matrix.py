@@ -125,6 +125,7 @@ EXPECTED = {
     "plans.attach": ("POST", SUPPLIERS | PLATFORM),
     "plans.download": ("GET", SUPPLIERS | PLATFORM),
     "plans.act": ("POST", SUPPLIERS | PLATFORM),
+    "plans.take_baseline": ("POST", SUPPLIERS | PLATFORM),
     "factors.add": ("POST", PLATFORM),
     # External records: admins import; an organisation sees its own (the ids below are the role's own
     # organisation's); the authority and its agency see all and mark penalties rectified.
