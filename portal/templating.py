@@ -99,8 +99,8 @@ def unit_label(code: str | None) -> str:
         return ""
     try:
         return units.label(code, current_locale())
-    except units.UnitError:
-        return code
+    except units.UnitError:  # outside the conversion table (tCO2): as written, with the chemists' subscript
+        return code.replace("CO2", "CO₂")
 
 
 def org_name(org) -> str:

@@ -22,6 +22,9 @@ SECRET_PREFIX = "gsc_"
 VISIBLE_CHARS = 12  # "gsc_" and the first 8 characters of the random part
 # last_used_at is written at most this often, so a busy client does not write on every call.
 USE_RESOLUTION = timedelta(minutes=1)
+# Refused in names: control characters, invisible format marks (a right-to-left override disguises a name) and
+# line or paragraph separators.
+HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def digest(secret: str) -> str:
@@ -35,7 +38,7 @@ def create_token(organisation, name: str, *, actor) -> tuple[ApiToken, str]:
         raise ServiceError(_l("Give the token a name, e.g. the system that will use it."), field="name")
     if len(name) > 100:
         raise ServiceError(_l("At most 100 characters."), field="name")
-    if any(unicodedata.category(char) == "Cc" for char in name):  # shown in lists and the audit trail
+    if any(unicodedata.category(char) in HIDDEN for char in name):  # shown in lists and the audit trail
         raise ServiceError(_l("The name cannot contain control characters such as tabs or line breaks."),
                            field="name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)

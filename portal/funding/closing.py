@@ -143,9 +143,10 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
 
 def _voucher_taken(error) -> bool:
     """The unique voucher number, taken by a payment on another application saved at the same moment."""
-    text = str(getattr(error, "orig", error))
-    return isinstance(error, IntegrityError) and ("uq_funding_disbursements_batch" in text
-                                                  or "funding_disbursements.batch" in text)
+    if not isinstance(error, IntegrityError):
+        return False
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)  # PostgreSQL names it
+    return constraint == "uq_funding_disbursements_batch" or "funding_disbursements.batch" in str(error.orig)
 
 
 def attach_evidence(application: FundingApplication, filename: str, data: bytes, *, actor) -> AcceptanceFile:
@@ -190,6 +191,16 @@ def measured_reductions(plan) -> dict[str, Measured]:
         if before is not None and after is not None:
             found[key] = Measured(key, before - after, before, after, plan.baseline_year, result["year"], verified)
     return found
+
+
+def expected_reductions(plan) -> dict[str, Decimal]:
+    """What the plan's measures expect to reduce per indicator, with the CO2 an electricity saving avoids (when
+    the plan states no CO2 figure of its own)."""
+    expected = plans.expected_totals(plan)
+    avoided = plans.avoided_co2(plan, expected)
+    if avoided is not None:
+        expected.setdefault("ghg", avoided.tonnes)
+    return expected
 
 
 def read_reductions(form) -> tuple[dict[str, str], dict[str, str]]:
@@ -266,7 +277,7 @@ def page_context(application: FundingApplication, user) -> dict:
     authority = is_authority(user)
     reporting = application.status == "disbursed"
     measured = measured_reductions(application.plan) if reporting else {}
-    expected = plans.expected_totals(application.plan) if reporting else {}
+    expected = expected_reductions(application.plan) if reporting else {}
     return {
         "paid": paid,
         "left_to_pay": (application.approved_amount or Decimal(0)) - paid,
@@ -275,9 +286,9 @@ def page_context(application: FundingApplication, user) -> dict:
         "may_attach_evidence": application.status == "disbursed" and is_applicant(user, application),
         "measured": measured,
         "expected": expected,
-        # The acceptance form asks first for what the plan expected to reduce (or the data already shows).
-        "planned_indicators": [i for i in INDICATORS if i.key in expected or i.key in measured],
-        "other_indicators": [i for i in INDICATORS if i.key not in expected and i.key not in measured],
+        # The acceptance form asks first for what the plan expected to reduce; the others wait, folded.
+        "planned_indicators": [i for i in INDICATORS if i.key in expected],
+        "other_indicators": [i for i in INDICATORS if i.key not in expected],
         "indicators": INDICATORS,
         "certificate_ready": certificate_ready(application) and reads_papers(user, application),
         "reads_papers": reads_papers(user, application),

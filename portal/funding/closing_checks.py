@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.errors import ServiceError
 
 STEPS_WITH_DATA = frozenset({"disburse", "start_acceptance", "close"})
+EVIDENCE_FIRST = _l("Attach the evidence for the acceptance (completion documents, monitoring reports) first.")
 
 
 def require_data(application, action: str) -> None:
@@ -23,8 +24,7 @@ def require_data(application, action: str) -> None:
         if getattr(application, "acceptance", None) is None:
             raise ServiceError(_l("Fill in the acceptance report with the measured reductions."), code="incomplete")
         if not getattr(application, "acceptance_files", None):
-            raise ServiceError(_l("Attach the evidence for the acceptance (completion documents, monitoring "
-                                  "reports) first."), code="incomplete")
+            raise ServiceError(EVIDENCE_FIRST, code="incomplete")
     elif action == "close":
         acceptance = getattr(application, "acceptance", None)
         if acceptance is None or acceptance.verdict is None:

@@ -133,7 +133,7 @@ def start_acceptance(application_id):
     return _change(application_id, lambda application: closing.start_acceptance(
         application, request.form.get("acceptance_summary", ""), typed,
         expected_version=sent_version(request.form.get("version")), actor=current_user, today=_today()),
-        _("Acceptance report sent: the authority checks it and closes the application."), "acceptance",
+        _("Acceptance report sent: the technical agency checks it and gives the verdict."), "acceptance",
         "start_acceptance")
 
 

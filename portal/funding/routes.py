@@ -202,8 +202,11 @@ def act(application_id):
         db.session.commit()
     except ServiceError as err:
         db.session.rollback()
+        fresh = db.session.get(FundingApplication, application_id)
+        if err.field in ("comment", "amount"):  # beside the step's own field, what was typed still in it
+            return _detail(fresh, typed=typed, errors={f"{err.field}-{action}": err.message}, status=422)
         flash(err.message, "error")  # what was typed stays in the form
-        return _detail(db.session.get(FundingApplication, application_id), typed=typed, status=409)
+        return _detail(fresh, typed=typed, status=409)
     flash(_("The application is now: %(status)s.", status=status_label(found.status)), "success")
     return redirect(url_for("funding.application", application_id=application_id, _anchor="timeline"))
 

@@ -29,10 +29,10 @@ def supplier_tasks(user) -> list[Task]:
     return tasks
 
 
-def _waiting(labels: dict) -> list[Task]:
-    """One task per state with applications in it: {state: (title, action)}."""
+def _waiting(labels: dict, *conditions) -> list[Task]:
+    """One task per state with applications in it (and meeting `conditions`): {state: (title, action)}."""
     counts = dict(db.session.execute(select(FundingApplication.status, func.count()).where(
-        FundingApplication.status.in_(tuple(labels))).group_by(FundingApplication.status)).all())
+        FundingApplication.status.in_(tuple(labels)), *conditions).group_by(FundingApplication.status)).all())
     return [Task(str(title), str(_l("%(count)d waiting", count=counts[status])),
                  url_for("funding.queue", status=status), str(action))
             for status, (title, action) in labels.items() if counts.get(status)]
@@ -46,15 +46,18 @@ def authority_tasks(user) -> list[Task]:
 
 
 def agency_tasks(user) -> list[Task]:
-    """The site checks and acceptances the agency organises (DOMAIN.md §7), and the member's own scoring."""
+    """The site checks and acceptances the agency organises (DOMAIN.md §7), but on applications the member recused
+    on, and the member's own scoring."""
+    recused = FundingApplication.assignments.any((ExpertAssignment.expert_id == user.id)
+                                                 & (ExpertAssignment.status == "recused"))
     tasks = _waiting({"site_verification": (_l("Funding applications waiting for the on-site check"),
                                             _l("Record the visit")),
-                      "acceptance": (_l("Acceptance reports waiting for your verdict"), _l("Close"))})
+                      "acceptance": (_l("Acceptance reports waiting for your verdict"), _l("Close"))}, ~recused)
     waiting = db.session.scalar(select(func.count()).select_from(ExpertAssignment).join(FundingApplication).where(
         ExpertAssignment.expert_id == user.id, ExpertAssignment.status.in_(("assigned", "declared")),
         FundingApplication.status == "expert_review"))
     if waiting:
         tasks.append(Task(str(_l("Funding applications waiting for your score")),
                           str(_l("%(count)d waiting", count=waiting)), url_for("funding.queue", mine=1),
-                          str(_l("Score"))))
+                          str(_l("Score it"))))
     return tasks

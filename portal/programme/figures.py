@@ -109,7 +109,7 @@ def funding() -> Table:
         .group_by(FundingProgramme.id, FundingProgramme.name, FundingProgramme.budget)
         .order_by(FundingProgramme.name)).all()
     return Table("funding", _l("Funding approved and disbursed (yuan)"),
-                 [_l("Programme"), _l("Budget"), _l("Approved applications"), APPROVED, DISBURSED],
+                 [_l("Funding programme"), _l("Budget"), _l("Approved applications"), APPROVED, DISBURSED],
                  [[name, Decimal(budget), count, Decimal(approved), Decimal(disbursed)]
                   for name, budget, count, approved, disbursed in rows],
                  note=_l("Approved: applications approved and not withdrawn or rejected since. Disbursed: the "

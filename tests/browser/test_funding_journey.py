@@ -344,7 +344,9 @@ def test_a_plan_from_the_gap_report_to_a_closed_application(browser, live_server
 
     # 10. The technical agency reads the evidence and closes with the verdict.
     agency.goto(url)
-    expect(agency.locator("#acceptance a", has_text="验收监测报告.pdf")).to_be_visible()
+    link = agency.locator("#acceptance a", has_text="验收监测报告.pdf")
+    response = agency.request.get(j.base + link.get_attribute("href"))
+    assert response.status == 200 and response.body() == PDF  # the agency opens the evidence it judges
     close = agency.locator("form[data-transition='close']")
     close.locator("label[for='verdict-passed']").click()
     expect(close.locator('#verdict-passed')).to_be_checked()

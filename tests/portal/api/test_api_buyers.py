@@ -64,7 +64,7 @@ def test_an_empty_name_keeps_the_form_and_says_why(app, make):
 def test_a_name_with_control_characters_is_refused_beside_the_field_and_spaces_are_trimmed(app, make):
     client = app.test_client()
     login(client, make.user(make.org("buyer")))
-    for name in ("ERP\tsystem", "ERP\x00", "ERP\x1b[31m", "ERP\u0085系统"):
+    for name in ("ERP\tsystem", "ERP\x00", "ERP\x1b[31m", "ERP\u0085系统", "ERP\u2028系统", "ERP\u202etxt.exe"):
         response = client.post("/api/tokens", data={"name": name})
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and 'id="name-error"' in page, repr(name)

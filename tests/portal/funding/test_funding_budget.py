@@ -34,7 +34,9 @@ def test_an_approval_beyond_the_budget_is_refused(funding, make):
     assert funding.act(funding.authority, first, "approve", "", amount="400000").status_code == 302
     assert funding.act(funding.authority, second, "approve", "", amount="400000").status_code == 302
     refused = funding.act(funding.authority, third, "approve", "", amount="400000")
-    assert refused.status_code == 409 and "200,000" in refused.get_data(as_text=True)  # what is left
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "200,000" in page  # what is left, beside the amount typed
+    assert 'id="amount-approve-error"' in page and 'value="400000"' in page
     assert funding.act(funding.authority, third, "approve", "", amount="200000").status_code == 302
 
 

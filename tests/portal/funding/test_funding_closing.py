@@ -77,17 +77,30 @@ def test_agreement_payments_and_acceptance_close_the_application(funding, outbox
     assert sum(d.amount for d in funding.current().disbursements) == Decimal("1400000")
 
     assert f'href="{url}"' in funding.supplier.get("/dashboard").get_data(as_text=True)  # what's next: acceptance
-    # The supplier reports: evidence first, then the reductions, prefilled from the plan's verification.
+    # The supplier reports: evidence first (the send button says so until then), then the reductions, prefilled
+    # from the plan's verification.
+    waiting = funding.supplier.get(url).get_data(as_text=True)
+    assert 'disabled aria-describedby="not-yet-start_acceptance"' in waiting and "Attach the evidence" in waiting
     assert funding.supplier.post(url + "/acceptance", data={"acceptance_summary": "x", "reduction__COD": "1",
                                                            "version": funding.current().version_id}).status_code == 409
     funding.supplier.post(url + "/acceptance-files", data={"file": (io.BytesIO(PDF), "验收监测报告.pdf")},
                           content_type="multipart/form-data")
     page = funding.supplier.get(url).get_data(as_text=True)
     assert 'name="reduction__COD"' in page and 'value="3.25"' in page and 'value="160"' in page
+    assert "not-yet-start_acceptance" not in page
     assert "from the plan&#39;s verification" in page or "from the plan's verification" in page
-    # What the plan or the data speaks of comes first; the other indicators wait, folded, in case.
-    asked, _fold, folded = page[page.index('data-transition="start_acceptance"'):].partition("<details")
-    assert 'name="reduction__COD"' in asked and 'name="reduction__SO2"' not in asked
+    # A plan that expects no reduction of its own: every indicator in one table. One that does: those first, with
+    # the expected figure (and the CO2 its electricity saving avoids), the others folded, in case.
+    form = page[page.index('data-transition="start_acceptance"'):]
+    assert "<details" not in form and 'name="reduction__SO2"' in form
+    plan = db.session.get(type(funding.plan), funding.plan.id)
+    plan.measures[0].reductions = {"COD": "2.5", "electricity": "100"}
+    db.session.commit()
+    form = funding.supplier.get(url).get_data(as_text=True)
+    form = form[form.index('data-transition="start_acceptance"'):]
+    asked, _fold, folded = form.partition("<details")
+    assert 'name="reduction__COD"' in asked and 'name="reduction__SO2"' not in asked and ">2.5<" in asked
+    assert 'name="reduction__ghg"' in asked and ">53.06<" in asked  # 100 MWh × 0.5306 tCO2/MWh (2023 grid)
     assert 'name="reduction__SO2"' in folded and 'name="reduction__COD"' not in folded
     bad = funding.supplier.post(url + "/acceptance", data={
         "acceptance_summary": "设施稳定运行", "reduction__COD": "三点二", "version": funding.current().version_id})
@@ -176,7 +189,7 @@ def test_the_cap_is_frozen_at_submission(funding):
     page = funding.authority.get(url).get_data(as_text=True)
     assert "frozen at submission (1,500,000 yuan)" in page and "2,500,000" in page
     refused = funding.act(funding.authority, url, "approve", "", amount="1500001")
-    assert refused.status_code == 409 and "1,500,000" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "1,500,000" in refused.get_data(as_text=True)
     assert funding.act(funding.authority, url, "approve", "", amount="1500000").status_code == 302
 
 

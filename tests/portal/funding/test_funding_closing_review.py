@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from flask import current_app
 from openpyxl import load_workbook
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.funding import services
+from portal.funding import closing, services
 from portal.funding.closing_models import Agreement, Disbursement
+from portal.funding.models import ExpertAssignment
 from tests.conftest import is_postgres
 from tests.portal.funding.conftest import PDF
 from tests.portal.funding.test_funding_closing import pay, record_agreement, to_agreement
@@ -61,7 +63,7 @@ def test_amounts_with_more_than_two_decimals_are_refused_not_rounded(funding):
     url = funding.apply()
     funding.to_decision(url)
     refused = funding.act(funding.authority, url, "approve", "", amount="1000.005")
-    assert refused.status_code == 409 and funding.current().status == "decision"
+    assert refused.status_code == 422 and funding.current().status == "decision"
     assert funding.act(funding.authority, url, "approve", "", amount="1000.50").status_code == 302
     funding.act(funding.authority, url, "start_notice")
     application = funding.current()
@@ -120,6 +122,25 @@ def test_a_voucher_number_pays_one_application_only(funding):
     assert again.status_code == 422 and "unique across all applications" in again.get_data(as_text=True)
 
 
+def test_the_database_refusing_a_taken_voucher_is_told_apart_from_other_refusals(funding):
+    """What the unique index says when a voucher was saved on another application at the same moment (the race
+    itself runs in test_funding_closing_races.py on PostgreSQL), on whichever database this run uses."""
+    url = funding.apply()
+    to_agreement(funding, url)
+    record_agreement(funding, url)
+    assert pay(funding, url, "100", "PZ-9").status_code == 302
+    application = funding.current()
+    for row, taken in ((Disbursement(amount=Decimal("1"), paid_on=date.today(), batch="PZ-9"), True),
+                       (Agreement(organisation_id=application.organisation_id, number="A-2", signed_on=date.today(),
+                                  filename="a.pdf", content_type="application/pdf", size=1, sha256="0" * 64), False)):
+        row.application_id = application.id  # a second payment with the voucher; a second agreement
+        db.session.add(row)
+        with pytest.raises(IntegrityError) as refused:
+            db.session.flush()
+        db.session.rollback()
+        assert closing._voucher_taken(refused.value) is taken
+
+
 def test_a_payment_before_the_agreement_was_signed_is_refused(funding):
     url = funding.apply()
     to_agreement(funding, url)
@@ -144,6 +165,10 @@ def test_papers_for_the_applicant_authority_and_admins_and_the_evidence_also_for
         # The agency organises the acceptance: its members read the evidence, not the agreement or the letter.
         assert expert.get(path).status_code == (200 if path == evidence else 404), path
     assert funding.client(make.user(make.org("supplier"), locale="en")).get(evidence).status_code == 404
+    application.assignments.append(ExpertAssignment(expert_id=funding.experts[4].id, status="recused"))
+    db.session.commit()
+    assert funding.client(funding.experts[4]).get(evidence).status_code == 404  # recused: stays out of it
+    assert funding.client(funding.experts[3]).get(evidence).status_code == 200
     shown = expert.get(url)
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "/decision.pdf" not in page and "/funding/agreements/" not in page

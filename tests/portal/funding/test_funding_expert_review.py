@@ -64,6 +64,7 @@ def test_an_expert_who_recuses_is_replaced_and_does_not_count(funding):
     # one who declared a conflict of interest.
     assert "/funding/queue?status=site_verification" in fourth.get("/dashboard").get_data(as_text=True)
     assert "status=site_verification" not in funding.authority.get("/dashboard").get_data(as_text=True)
+    assert "status=site_verification" not in first.get("/dashboard").get_data(as_text=True)  # recused
     assert funding.act(first, url, "verify_site", "现场核查").status_code == 409
     told = {e.id: db.session.scalars(db.select(Notification.kind).where(Notification.user_id == e.id)).all()
             for e in funding.experts}

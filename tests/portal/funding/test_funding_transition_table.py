@@ -18,6 +18,7 @@ from tests.portal.funding.conftest import PDF
 
 AUTHORITIES = {"authority", "authority_scorer"}
 # The technical agency organises the site checks and the acceptance (DOMAIN.md §7); the authority may record them too.
+# A member who recused on the application stays out of them.
 CHECKERS = AUTHORITIES | {"expert", "agency_staff"}
 BEFORE_DECISION = {"draft", "submitted", "returned", "expert_review", "site_verification", "decision"}
 # action: (states it starts from, roles that take it). A scorer never decides (approve, reject).
@@ -48,7 +49,7 @@ CLOSING = {"record_agreement": ({"agreement"}, AUTHORITIES),
            "pay": ({"agreement", "disbursed", "acceptance"}, AUTHORITIES),
            "attach_evidence": ({"disbursed"}, {"supplier_admin", "supplier_staff"})}
 ROLES = ("supplier_admin", "supplier_staff", "other_supplier", "authority", "authority_scorer", "expert",
-         "agency_staff", "platform_admin")
+         "agency_staff", "recused_expert", "platform_admin")
 
 
 def allowed(state: str, role: str) -> set[str]:
@@ -73,11 +74,13 @@ def table_world(funding, make):
     expert = funding.experts[0]
     application.assignments.append(ExpertAssignment(expert_id=scorer.id, status="scored", total=Decimal("80")))
     application.assignments.append(ExpertAssignment(expert_id=expert.id, status="declared"))
+    recused = make.user(expert.organisation, locale="en")
+    application.assignments.append(ExpertAssignment(expert_id=recused.id, status="recused"))
     db.session.commit()
     users = {"supplier_admin": funding.admin, "supplier_staff": funding.staff,
              "other_supplier": make.user(make.org("supplier"), locale="en"), "authority": funding.authority_user,
              "authority_scorer": scorer, "expert": expert, "agency_staff": make.user(expert.organisation, locale="en"),
-             "platform_admin": make.user(None, locale="en")}
+             "recused_expert": recused, "platform_admin": make.user(None, locale="en")}
     return url, application.id, users
 
 

@@ -63,7 +63,9 @@ def test_an_application_goes_from_a_plan_to_the_public_notice(funding, outbox):
     assert funding.act(funding.supplier, url, "submit").status_code == 302
     assert funding.current().status == "submitted"
     # Formal check returns for more information, the supplier resubmits.
-    assert funding.act(funding.authority, url, "return").status_code == 409  # needs its reasons
+    needs_reasons = funding.act(funding.authority, url, "return")  # beside the reasons field
+    assert needs_reasons.status_code == 422 and 'id="comment-return-error"' in needs_reasons.get_data(as_text=True)
+    assert 'aria-describedby="comment-return-error"' in needs_reasons.get_data(as_text=True)
     funding.act(funding.authority, url, "return", "请补充设施运行监测报告。")
     assert funding.current().status == "returned"
     assert "请补充设施运行监测报告。" in funding.supplier.get(url).get_data(as_text=True)
@@ -77,7 +79,7 @@ def test_an_application_goes_from_a_plan_to_the_public_notice(funding, outbox):
     funding.act(funding.authority, url, "verify_site", "设施运行正常")
     # Approving more than the formula allows is refused, the typed amount stays.
     too_much = funding.act(funding.authority, url, "approve", "", amount="1500001")
-    assert too_much.status_code == 409 and 'value="1500001"' in too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and 'value="1500001"' in too_much.get_data(as_text=True)
     funding.act(funding.authority, url, "approve", "评审通过", amount="1,400,000")
     application = funding.current()
     assert application.status == "approved" and application.approved_amount == Decimal("1400000")
@@ -99,7 +101,7 @@ def test_reject_needs_reasons_and_ends_the_application(funding):
     url = funding.apply()
     funding.upload_materials(url)
     funding.act(funding.supplier, url, "submit")
-    assert funding.act(funding.authority, url, "reject").status_code == 409
+    assert funding.act(funding.authority, url, "reject").status_code == 422
     funding.act(funding.authority, url, "reject", "项目不属于本专项支持范围")
     application = funding.current()
     assert application.status == "rejected" and application.decision_reasons == "项目不属于本专项支持范围"

@@ -178,3 +178,11 @@ def test_while_the_notice_runs_the_authority_sees_why_it_cannot_end_it_yet(world
     form = page[page.index('data-transition="end_notice"'):]
     form = form[:form.index("</form>")]
     assert "The notice period runs until" in form and 'disabled aria-describedby="not-yet-end_notice"' in form
+    # Once the period is over and each objection has its resolution, the button is live.
+    objections.resolve(objections_now(world)[0], "dismissed", "不成立", expected_version=None,
+                       actor=make.user(make.org("authority")))
+    db.session.get(type(world.noticed), world.noticed.id).notice_ends_on = city_today() - timedelta(days=1)
+    db.session.commit()
+    page = client.get(f"/funding/applications/{world.noticed.id}").get_data(as_text=True)
+    form = page[page.index('data-transition="end_notice"'):]
+    assert "not-yet-end_notice" not in form[:form.index("</form>")]
