@@ -3,15 +3,17 @@ check every row, show the result per row before anything is stored, then invite 
 
 from __future__ import annotations
 
+import heapq
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.chains import invitations
 from portal.chains.invitations import RowResult
@@ -107,33 +109,40 @@ def signed_rows(token: str, inviting, buyer) -> list[tuple[int, str, str]] | Non
     return [(int(number or 0), str(code), str(email)) for number, code, email in data.get("rows", [])][:MAX_ROWS]
 
 
-def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor, at: datetime) -> list[RowResult]:
-    """Invites every valid row (checked again: something may have changed since the preview), all sent `at`."""
+def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor) -> tuple[str, list[RowResult]]:
+    """Invites every valid row (checked again: something may have changed since the preview). Returns the id the
+    file's invitations are stored with (each with its row number) and the result of every row."""
     rows = rows[:MAX_ROWS]
+    batch = secrets.token_hex(16)
     seen: set[str] = set()
     known = invitations.known_for(buyer, [code for _number, code, _email in rows])
-    return [invitations.invite(inviting, buyer, code, email, actor=actor, number=number, seen=seen, known=known,
-                               at=at) for number, code, email in rows]
+    return batch, [invitations.invite(inviting, buyer, code, email, actor=actor, number=number, seen=seen,
+                                      known=known, batch=batch) for number, code, email in rows]
 
 
-def sent_batch(inviting, buyer, at: datetime, results: list[RowResult]) -> dict:
-    """What the result page needs to show a file sent `at` again (kept in the session, a cookie of a few KB): the
-    sent invitations are read back from the database by their instant; the rows not sent exist nowhere else, so
-    their number is kept and the first KEPT_NOT_SENT of them (rows fail when sending only when something changed
-    since the check)."""
+def sent_batch(inviting, buyer, batch: str, results: list[RowResult]) -> dict:
+    """What the result page needs to show a sent file again (kept in the session, a cookie of a few KB): the sent
+    invitations are read back from the database by the file's id; the rows not sent exist nowhere else, so their
+    number is kept and the first KEPT_NOT_SENT of them (rows fail when sending only when something changed since
+    the check)."""
     not_sent = [row for row in results if not row.ok]
-    return {"org": inviting.id, "buyer": buyer.id, "at": at.isoformat(), "not_sent_count": len(not_sent),
+    return {"org": inviting.id, "buyer": buyer.id, "batch": batch, "not_sent_count": len(not_sent),
             "not_sent": [[row.number, row.credit_code, row.email[:100], row.outcome, row.detail[:100]]
                          for row in not_sent[:KEPT_NOT_SENT]]}
 
 
 def batch_results(inviting, buyer, batch: dict) -> list[RowResult]:
-    """The rows of a file sent by `inviting` into `buyer`'s chain: its invitations, then the rows not sent."""
-    sent = db.session.scalars(select(ChainInvitation).where(
-        ChainInvitation.inviting_organisation_id == inviting.id, ChainInvitation.buyer_organisation_id == buyer.id,
-        ChainInvitation.created_at == datetime.fromisoformat(batch["at"])).order_by(ChainInvitation.id))
-    return [RowResult(None, inv.credit_code, inv.email, "asked" if inv.invitee_organisation_id else "invited")
-            for inv in sent] + [RowResult(*row) for row in batch.get("not_sent", [])]
+    """The rows of a file sent by `inviting` into `buyer`'s chain, in file order: its invitations (a row re-invited
+    by a later file has moved to that file) and the rows not sent. The detail of a company already on the platform
+    is its name, as the preview showed it."""
+    sent = db.session.scalars(select(ChainInvitation).options(selectinload(ChainInvitation.invitee)).where(
+        ChainInvitation.sent_batch == str(batch.get("batch") or ""),
+        ChainInvitation.inviting_organisation_id == inviting.id, ChainInvitation.buyer_organisation_id == buyer.id)
+        .order_by(ChainInvitation.sent_row))
+    sent_rows = [RowResult(inv.sent_row, inv.credit_code, inv.email, "asked" if inv.invitee else "invited",
+                           inv.invitee.name_zh if inv.invitee else "") for inv in sent]
+    not_sent = [RowResult(*row) for row in batch.get("not_sent", [])]
+    return list(heapq.merge(sent_rows, not_sent, key=lambda row: row.number or 0))
 
 
 def template_bytes() -> bytes:

@@ -5,7 +5,7 @@ nobody is put into a chain without its consent); a new company gets an e-mail li
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -139,9 +139,9 @@ def check_row(inviting: Organisation, buyer: Organisation, code: str, email: str
 
 def invite(inviting: Organisation, buyer: Organisation, code: str, email: str, *, actor: User,
            number: int | None = None, seen: set[str] | None = None, known: Known | None = None,
-           at: datetime | None = None) -> RowResult:
-    """Invites one company; a row that cannot be invited is returned with its reason, nothing stored. `at`: when
-    it was sent (one instant for every row of a file, which is how the file's invitations are found again)."""
+           batch: str | None = None) -> RowResult:
+    """Invites one company; a row that cannot be invited is returned with its reason, nothing stored. `batch`: the
+    id of the file it is sent from (with `number`, its row there); None from the one-at-a-time form."""
     if buyer not in chains_to_invite_into(inviting):
         raise ServiceError(_l("You can invite suppliers only into your own chain, or as tier 2 of a chain in "
                               "which you are tier 1."), code="not_allowed")
@@ -157,9 +157,11 @@ def invite(inviting: Organisation, buyer: Organisation, code: str, email: str, *
         db.session.add(invitation)
     invitation.inviting_organisation_id, invitation.tier = inviting.id, tier_for(inviting)
     invitation.email, invitation.invitee_organisation_id = result.email, invitee.id if invitee else None
-    sent_at = at or utcnow()
-    invitation.token_hash, invitation.invited_by_id, invitation.created_at = digest, actor.id, sent_at
-    invitation.expires_at = sent_at + timedelta(days=INVITATION_DAYS)
+    invitation.token_hash, invitation.invited_by_id, invitation.created_at = digest, actor.id, utcnow()
+    invitation.expires_at = invitation.created_at + timedelta(days=INVITATION_DAYS)
+    # Renewing an expired invitation moves it to the file (or the single form) that sent it last: its link, address
+    # and expiry are that sending's, so it leaves the result page of the earlier file.
+    invitation.sent_batch, invitation.sent_row = batch, number if batch else None
     invitation.last_reminded_at, invitation.reminders = None, 0
     db.session.flush()
     known.open[result.credit_code] = invitation

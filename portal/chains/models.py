@@ -69,6 +69,10 @@ class ChainInvitation(db.Model):
     decided_at: Mapped[datetime | None]
     last_reminded_at: Mapped[datetime | None]
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # The file it was last sent from (a random id per sent file) and its row number there, which is how the file's
+    # result page finds its rows again; NULL when last sent from the one-at-a-time form.
+    sent_batch: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_row: Mapped[int | None] = mapped_column(Integer)
     version_id: Mapped[int] = mapped_column(Integer, default=1)  # two answers at once: the second is refused
 
     __mapper_args__ = {"version_id_col": version_id}

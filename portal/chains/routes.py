@@ -14,7 +14,6 @@ from portal.chains import bulk, invitations
 from portal.chains.forms import BulkForm, InviteForm, whole_number
 from portal.chains.links import buyers_of, tier1_links_of, tree
 from portal.chains.models import ChainInvitation
-from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.orgs import services as orgs_services
@@ -136,9 +135,8 @@ def bulk_apply():
     if rows is None:
         flash(_("This check of the file is too old or was changed. Upload the file again."), "error")
         return redirect(url_for("chains.bulk_upload"))
-    sent_at = utcnow()
     try:
-        results = bulk.apply(current_user.organisation, buyer, rows, actor=current_user, at=sent_at)
+        batch, results = bulk.apply(current_user.organisation, buyer, rows, actor=current_user)
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
@@ -150,7 +148,7 @@ def bulk_apply():
     db.session.commit()
     sent = sum(1 for r in results if r.ok)
     flash(_("%(count)d invitations sent.", count=sent), "success")
-    session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, sent_at, results)
+    session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, batch, results)
     return redirect(url_for("chains.bulk_sent"), 303)  # reloading the result page sends nothing again
 
 

@@ -2,10 +2,14 @@
 
 import io
 import re
+from datetime import timedelta
 
 from openpyxl import Workbook, load_workbook
 
+from portal.auth.tokens import new_token
+from portal.chains import invitations
 from portal.chains.models import ChainInvitation
+from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import credit_code, login
 from tests.portal.chains.helpers import link
@@ -216,3 +220,86 @@ def test_checking_a_file_reads_the_database_a_fixed_number_of_times(client, make
         return ran
 
     assert statements_for(30) == statements_for(3)
+
+
+def _send_file(client, buyer, *rows):
+    page = _upload(client, _xlsx(_header_and(*rows))).get_data(as_text=True)
+    sent = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": _signed(page)})
+    assert sent.status_code == 303
+    return client.get(sent.headers["Location"]).get_data(as_text=True)
+
+
+def _shown_rows(page):
+    """(row number, credit code, result text) of every row of the result table."""
+    return [(number, code, re.sub(r"\s+", " ", result).strip()) for number, code, result in re.findall(
+        r'<td>(\d*)</td><td class="mono">([^<]*)</td><td>[^<]*</td>\s*<td>(.*?)</td>', page, re.S)]
+
+
+def _expired_invitation(buyer, code):
+    invitation = ChainInvitation(buyer_organisation_id=buyer.id, inviting_organisation_id=buyer.id, tier=1,
+                                 credit_code=code, email="old@example.com", token_hash=new_token()[1],
+                                 created_at=utcnow() - timedelta(days=40), expires_at=utcnow() - timedelta(days=10))
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def test_the_result_page_lists_every_row_by_its_number_in_file_order_with_the_company_name(client, make, outbox):
+    name = "深圳市已注册电子有限公司"
+    buyer, existing, joined = make.org("buyer"), make.org("supplier", name_zh=name), make.org("supplier")
+    make.user(existing)
+    login(client, make.user(buyer))
+    new_code, renewed_code, last_code = credit_code(), credit_code(), credit_code()
+    renewed = _expired_invitation(buyer, renewed_code)  # renewed by the file: the oldest id, sent as row 4
+    page = _upload(client, _xlsx(_header_and([new_code, "a@example.com"], [existing.credit_code, "b@example.com"],
+                                             [renewed_code, "c@example.com"], [joined.credit_code, "d@example.com"],
+                                             [last_code, "e@example.com"]))).get_data(as_text=True)
+    link(buyer, joined)  # between the check and sending: row 5 is not sent
+    sent = client.post("/supply-chain/invitations/bulk/apply", data={"buyer_id": buyer.id, "rows": _signed(page)})
+    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    rows = _shown_rows(shown)
+    assert [(number, code) for number, code, _result in rows] == [
+        ("2", new_code), ("3", existing.credit_code), ("4", renewed_code), ("5", joined.credit_code), ("6", last_code)]
+    assert rows[1][2].endswith(f": {name}") and name not in rows[0][2] + rows[2][2]
+    assert db.session.get(ChainInvitation, renewed.id).sent_row == 4
+    # The table downloads as .xlsx with the same row numbers.
+    fields = {name: re.findall(rf'name="{name}" value="([^"]*)"', shown)
+              for name in ("number", "credit_code", "email", "outcome", "detail")}
+    workbook = client.post("/supply-chain/invitations/bulk/results.xlsx", data=fields)
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    assert [[sheet.cell(row=row, column=column).value for column in (1, 2)] for row in range(2, 7)] == [
+        [2, new_code], [3, existing.credit_code], [4, renewed_code], [5, joined.credit_code], [6, last_code]]
+    assert sheet.cell(row=3, column=5).value == name
+
+
+def test_two_files_sent_at_the_same_instant_by_one_organisation_each_show_only_their_own_rows(
+        client, app, make, outbox, monkeypatch):
+    buyer = make.org("buyer")
+    login(client, make.user(buyer))
+    colleague = app.test_client()
+    login(colleague, make.user(buyer))
+    instant = utcnow()
+    monkeypatch.setattr(invitations, "utcnow", lambda: instant)
+    mine, theirs = credit_code(), credit_code()
+    _send_file(client, buyer, [mine, "mine@example.com"])
+    _send_file(colleague, buyer, [theirs, "theirs@example.com"])
+    assert [code for _n, code, _r in _shown_rows(client.get("/supply-chain/invitations/bulk/sent").get_data(
+        as_text=True))] == [mine]
+    assert [code for _n, code, _r in _shown_rows(colleague.get("/supply-chain/invitations/bulk/sent").get_data(
+        as_text=True))] == [theirs]
+
+
+def test_a_row_renewed_by_a_later_file_moves_to_that_files_result_page(client, app, make, outbox):
+    buyer = make.org("buyer")
+    login(client, make.user(buyer))
+    colleague = app.test_client()
+    login(colleague, make.user(buyer))
+    moved, kept = credit_code(), credit_code()
+    _send_file(client, buyer, [kept, "kept@example.com"], [moved, "moved@example.com"])
+    invitation = db.session.scalars(db.select(ChainInvitation).filter_by(credit_code=moved)).one()
+    invitation.expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    later = _send_file(colleague, buyer, ["", ""], [moved, "again@example.com"])
+    assert [(n, code) for n, code, _r in _shown_rows(later)] == [("3", moved)]
+    first = client.get("/supply-chain/invitations/bulk/sent").get_data(as_text=True)
+    assert [(n, code) for n, code, _r in _shown_rows(first)] == [("2", kept)]
