@@ -98,8 +98,9 @@ def register_cli(app) -> None:
     app.cli.add_command(guidance_cli)
     app.cli.add_command(benchmarks_cli)
 
-    from portal.notifications.cli import reminders_cli
+    from portal.notifications.cli import notifications_cli, reminders_cli
     from portal.records.cli import records_cli
 
     app.cli.add_command(records_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(notifications_cli)

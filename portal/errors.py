@@ -62,8 +62,8 @@ def render_error(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) and error.code in ERROR_TEXTS else 500
     if code == 500:
         db.session.rollback()  # whatever the failed request had half-done is not kept
-    if request.path.startswith("/api/v1/"):
-        from portal.api.routes import json_error  # the buyers' API answers in JSON
+    if request.path.startswith("/api/v1/") or request.path == "/api/openapi.json":
+        from portal.api.routes import json_error  # the buyers' API and its document answer in JSON
 
         return json_error(code, error)
     title, text = ERROR_TEXTS[code]

@@ -20,6 +20,7 @@ from portal.api.models import ApiToken
 from portal.errors import ServiceError, run_then_redirect
 from portal.extensions import db, limiter
 from portal.forms import STRIP
+from portal.requesters import sender_key
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_PER_PAGE, DEFAULT_PER_PAGE, MAX_PAGE = 100, 20, 100_000_000
@@ -164,6 +165,7 @@ def supplier_assessments(credit_code):
 
 @bp.get("/openapi.json")
 @public
+@limiter.limit(_rate_limit, key_func=sender_key)  # public: per address (an IPv6 sender by its /64), its own budget
 def openapi_document():
     return jsonify(openapi.document(base_url() + "/api"))
 

@@ -34,6 +34,7 @@ class SupplierRow:
     open_violations: int = 0
     progress: figures.Progress | None = None  # None: the supplier does not show this buyer its progress
     parent_name: str | None = None
+    name: str = ""  # as the reader sees it (Organisation.display_name): the dashboard sorts by it
 
     @property
     def grade(self) -> str | None:
@@ -88,6 +89,7 @@ def rows_for(buyer_id: int, locale: str = "zh") -> list[SupplierRow]:
         return rows
     by_id = {row.org.id: row for row in rows}
     for row in rows:
+        row.name = row.org.display_name(locale)
         row.parent_name = by_id[row.parent_id].org.display_name(locale) if row.parent_id in by_id else None
     ids, codes = list(by_id), [row.org.credit_code for row in rows]
     assessments = figures.latest_shared_assessments(buyer_id, ids)
@@ -104,6 +106,12 @@ def rows_for(buyer_id: int, locale: str = "zh") -> list[SupplierRow]:
     return rows
 
 
+def _by_name(row: SupplierRow) -> str:
+    """The name the reader sees, so English readers get English order ("acme" beside "Acme"); Chinese names are
+    compared as before (casefold leaves them alone)."""
+    return row.name.casefold()
+
+
 def filtered(rows: list[SupplierRow], *, tier: str = "", grade: str = "", rating: str = "", district: str = "",
              sort: str = "name", today: date) -> list[SupplierRow]:
     if tier in ("1", "2"):
@@ -115,12 +123,12 @@ def filtered(rows: list[SupplierRow], *, tier: str = "", grade: str = "", rating
     if district:
         rows = [r for r in rows if r.org.district == district]
     keys = {
-        "name": lambda r: (r.org.name_zh,),
-        "tier": lambda r: (r.tier, r.org.name_zh),
-        "grade": lambda r: (r.grade is None, r.grade or "", r.org.name_zh),
-        "score": lambda r: (r.verified_score is None, -(r.verified_score or 0), r.org.name_zh),
-        "completeness": lambda r: (-r.completeness(today), r.org.name_zh),
-        "violations": lambda r: (-r.open_violations, r.org.name_zh),
-        "rating": lambda r: (RATING_ORDER.get(r.rating.level, 9) if r.rating else 9, r.org.name_zh),
+        "name": lambda r: (_by_name(r),),
+        "tier": lambda r: (r.tier, _by_name(r)),
+        "grade": lambda r: (r.grade is None, r.grade or "", _by_name(r)),
+        "score": lambda r: (r.verified_score is None, -(r.verified_score or 0), _by_name(r)),
+        "completeness": lambda r: (-r.completeness(today), _by_name(r)),
+        "violations": lambda r: (-r.open_violations, _by_name(r)),
+        "rating": lambda r: (RATING_ORDER.get(r.rating.level, 9) if r.rating else 9, _by_name(r)),
     }
     return sorted(rows, key=keys.get(sort, keys["name"]))

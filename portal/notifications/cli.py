@@ -1,15 +1,20 @@
-"""flask --app portal reminders send: the deadline reminders, for cron (see README)."""
+"""flask --app portal reminders send: the deadline reminders; flask --app portal notifications prune: old read
+notifications deleted. Both for cron (see README)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from portal import local_time
+from portal.database import utcnow
 from portal.extensions import db
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders (run daily from cron).")
+notifications_cli = AppGroup("notifications", help="In-portal notifications (housekeeping, from cron).")
 
 
 @reminders_cli.command("send")
@@ -33,3 +38,20 @@ def send_reminders(dry_run: bool, today):
     click.echo(f"{day.isoformat()}: {sum(counts.values())} reminders {verb}.")
     for kind, number in sorted(counts.items()):
         click.echo(f"  {kind}: {number}")
+
+
+@notifications_cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Delete read notifications created more than this many days ago.")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def prune_notifications(days: int, dry_run: bool):
+    """Deletes read notifications older than --days, in one transaction; unread ones are kept whatever their age."""
+    from portal.notifications import services
+
+    number = services.prune_read(utcnow() - timedelta(days=days), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(f"Read notifications older than {days} days: {number} {verb}.")

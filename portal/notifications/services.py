@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -88,4 +88,15 @@ def mark_read(note: Notification) -> None:
 def mark_all_read(user_id: int) -> int:
     result = db.session.execute(update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return result.rowcount or 0
+
+
+def prune_read(created_before: datetime, *, dry_run: bool = False) -> int:
+    """Deletes the read notifications created before `created_before` and says how many (with `dry_run`, only
+    counts them). Unread ones are kept whatever their age: nobody has seen them yet."""
+    old_and_read = (Notification.read_at.is_not(None), Notification.created_at < created_before)
+    if dry_run:
+        return db.session.scalar(select(func.count()).select_from(Notification).where(*old_and_read)) or 0
+    result = db.session.execute(delete(Notification).where(*old_and_read).execution_options(
+        synchronize_session=False))
     return result.rowcount or 0

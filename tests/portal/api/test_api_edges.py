@@ -41,6 +41,19 @@ def test_made_up_tokens_share_the_budget_of_their_address(app, chain, monkeypatc
     assert api.get("/api/v1/suppliers", headers=chain.headers).status_code == 200
 
 
+def test_the_public_document_is_rate_limited_per_address_with_a_json_answer(app, chain, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    api = app.test_client()
+    statuses = [api.get("/api/openapi.json").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = api.get("/api/openapi.json", headers=chain.headers)  # a token does not open another budget
+    assert limited.status_code == 429 and limited.json["error"] == "too_many_requests"
+    assert limited.headers["Cache-Control"] == "no-store"
+    other = app.test_client()
+    assert other.get("/api/openapi.json", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+    assert api.get("/api/v1/suppliers", headers=chain.headers).status_code == 200  # the API keeps its own budget
+
+
 def test_what_a_supplier_shares_with_another_buyer_only_stays_hidden(app, make, benchmark, chain):
     other_buyer = make.org("buyer")
     both = add_shared_supplier(make, benchmark, other_buyer, name="两链企业")  # shares with the other buyer

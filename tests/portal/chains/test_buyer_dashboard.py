@@ -84,6 +84,29 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_suppliers(client, make
     assert many == few
 
 
+def _order_of(page: str, names: list[str]) -> list[str]:
+    return sorted(names, key=page.index)
+
+
+@pytest.mark.parametrize("sort", ["", "name", "tier"])
+def test_suppliers_are_sorted_by_the_name_in_the_readers_language(app, make, benchmark, sort):
+    buyer = make.org("buyer")
+    # 安 < 张 in Chinese; in English "apex" comes first, whatever its case.
+    for name_zh, name_en in (("安达电子", "Zenith Electronics"), ("张记五金", "apex Hardware")):
+        supplier, _a = _supplier_in_chain(make, buyer, benchmark, name=name_zh)
+        supplier.name_en = name_en
+    _supplier_in_chain(make, buyer, benchmark, name="宏图塑胶")  # no English name: shown, and sorted, in Chinese
+    db.session.commit()
+    zh_reader, en_reader = app.test_client(), app.test_client()
+    login(zh_reader, make.user(buyer))
+    login(en_reader, make.user(buyer, locale="en"))
+    page = zh_reader.get(f"/buyer/suppliers?sort={sort}").get_data(as_text=True)
+    assert _order_of(page, ["张记五金", "宏图塑胶", "安达电子"]) == ["安达电子", "宏图塑胶", "张记五金"]
+    page = en_reader.get(f"/buyer/suppliers?sort={sort}").get_data(as_text=True)
+    assert _order_of(page, ["Zenith Electronics", "宏图塑胶", "apex Hardware"]) == [
+        "apex Hardware", "Zenith Electronics", "宏图塑胶"]
+
+
 def test_only_buyers_open_the_dashboard(client, make):
     login(client, make.user(make.org("supplier")))
     assert client.get("/buyer/suppliers").status_code == 403
