@@ -213,9 +213,9 @@ def act(application: FundingApplication, action: str, comment: str, *, expected_
 
 
 def not_yet(application: FundingApplication, actions: list[str], *, today: date) -> dict[str, str]:
-    """The offered steps that cannot be taken yet, with why: the page shows them disabled with the reason instead of
-    a button that only answers with an error: the notice that still runs or has objections without a resolution,
-    the acceptance report without its evidence. (Why the expert review cannot close yet is shown beside the
+    """The offered steps that cannot be taken yet, and why: the notice that still runs or has objections without a
+    resolution, the acceptance report without its evidence. The page shows them disabled with the reason rather
+    than a button that only answers with an error. (Why the expert review cannot close yet is shown beside the
     panel.)"""
     waiting = {}
     if "start_acceptance" in actions and not application.acceptance_files:
