@@ -25,7 +25,7 @@ from portal.funding.models import (
     FundingApplication,
     FundingProgramme,
 )
-from portal.funding.workflow import WORKFLOW, can_edit
+from portal.funding.workflow import WORKFLOW, can_edit, recused_ids
 from portal.locale_format import day, number
 from portal.locking import check_version, flush_or_conflict
 from portal.notifications import notify
@@ -258,7 +258,7 @@ def _tell_supplier(application: FundingApplication, before: str, comment: str, a
         return [user for user in users if user.id != actor.id]
 
     def agency() -> list:
-        recused = {a.expert_id for a in application.assignments if a.status == "recused"}
+        recused = recused_ids(application)
         return [user for user in members_of_kind(AGENCY) if user.id not in recused]
 
     notify(others(active_admins(application.organisation_id)), "funding.status", link=link,

@@ -32,14 +32,17 @@ def is_authority(user, application=None) -> bool:
     return is_org_member(user) and user.org_kind == OrgKind.AUTHORITY
 
 
+def recused_ids(application) -> set[int]:
+    """The agency members who declared a conflict of interest on the application."""
+    return {a.expert_id for a in application.assignments if a.status == "recused"}
+
+
 def organises_checks(user, application=None) -> bool:
     """The site visit and the acceptance: organised by the technical agency, also open to the authority. An agency
     member who declared a conflict of interest on the application stays out of it."""
     if is_authority(user):
         return True
-    recused = application is not None and any(a.expert_id == user.id and a.status == "recused"
-                                              for a in application.assignments)
-    return is_agency_member(user) and not recused
+    return is_agency_member(user) and (application is None or user.id not in recused_ids(application))
 
 
 def scored_it(user, application) -> bool:
