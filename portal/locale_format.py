@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel import Locale
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel import Locale, dates
+from flask_babel import format_date, format_decimal, get_locale, get_timezone
 
 
 def number(value) -> str:
@@ -34,6 +34,15 @@ def minutes_pattern(locale: str) -> str:
             .replace("{0}", formats.time_formats["short"].pattern))
 
 
-def moment(value) -> str:
-    """A date and time to the minute, in the request's time zone (Shenzhen's); empty for nothing."""
-    return format_datetime(value, minutes_pattern(str(get_locale() or "zh"))) if value else ""
+@lru_cache(maxsize=8192)
+def _moment_text(value, locale: str, tzinfo) -> str:
+    return dates.format_datetime(value, minutes_pattern(locale), tzinfo=tzinfo, locale=locale)
+
+
+def moment(value, locale: str | None = None, tzinfo=None) -> str:
+    """A date and time to the minute, in the request's time zone (Shenzhen's); empty for nothing. Remembered by
+    (value, locale, time zone), all the text depends on: Babel takes about 0.1 ms a call and the review queue
+    shows fifty. A template render passes the locale and zone it looked up once."""
+    if not value:
+        return ""
+    return _moment_text(value, locale or str(get_locale() or "zh"), tzinfo or get_timezone())

@@ -24,6 +24,7 @@ from portal.records.reading import MAX_BYTES
 
 bp = Blueprint("chains", __name__, url_prefix="/supply-chain")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SENT_BATCH = "chains_bulk_sent"  # session key: the last file this user sent
 AT_THE_SAME_TIME = _l("Someone else invited one of these companies into this chain at the same moment; nothing was "
                       "sent. Check the list again.")
 
@@ -150,9 +151,6 @@ def bulk_apply():
     flash(_("%(count)d invitations sent.", count=sent), "success")
     session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, batch, results)
     return redirect(url_for("chains.bulk_sent"), 303)  # reloading the result page sends nothing again
-
-
-SENT_BATCH = "chains_bulk_sent"  # session key: the last file this user sent
 
 
 @bp.get("/invitations/bulk/sent")
