@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from portal.extensions import db
 
@@ -62,6 +63,12 @@ def demo_load(suppliers, years):
     if suppliers:
         created += load_scale(suppliers, years)
     db.session.commit()
+    if suppliers:
+        # After a bulk load the query planner still holds the statistics of nearly empty tables (PostgreSQL's
+        # autovacuum catches up later) and picks sequential scans: a supplier's trend query took 4.4 ms instead
+        # of 0.2 ms. ANALYZE (both databases know it) refreshes them now.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(f"Demo data ready ({created} new records). Password for every demo account: "
                f"{current_app.config.get('DEMO_PASSWORD', 'GreenChain-2026')}")
 
