@@ -83,7 +83,7 @@ def reset_password(token):
     try:
         services.reset_token_user(token)
     except ServiceError as err:
-        return render_template("auth/reset_invalid.html", message=err.message), 410
+        return render_template("auth/link_invalid.html", message=err.message, password_reset=True), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data)

@@ -92,21 +92,40 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="chains.bulk")
 
 
+def _compact(row: RowResult) -> list:
+    return [row.number, row.credit_code, row.email[:100], row.outcome, row.detail[:100]]
+
+
+@dataclass
+class SignedFile:
+    """A checked file as sending needs it: the valid rows, and the rows the check refused (the first
+    KEPT_NOT_SENT of them and their number), which the result page lists among those not sent."""
+
+    rows: list[tuple[int, str, str]]
+    refused: list[RowResult]
+    refused_count: int
+
+
 def sign(inviting, buyer, preview_: BulkPreview) -> str:
     """The rows the preview found valid, signed: sending can only invite those, into that chain, by that sender."""
+    refused = [row for row in preview_.rows if not row.ok]
     return _signer().dumps({"org": inviting.id, "buyer": buyer.id,
-                            "rows": [[r.number, r.credit_code, r.email] for r in preview_.valid][:MAX_ROWS]})
+                            "rows": [[r.number, r.credit_code, r.email] for r in preview_.valid][:MAX_ROWS],
+                            "refused": [_compact(row) for row in refused[:KEPT_NOT_SENT]],
+                            "refused_count": len(refused)})
 
 
-def signed_rows(token: str, inviting, buyer) -> list[tuple[int, str, str]] | None:
-    """The rows of a preview signed by `sign`; None when the token is not one, too old, or for another chain."""
+def signed_rows(token: str, inviting, buyer) -> SignedFile | None:
+    """The file signed by `sign`; None when the token is not one, too old, or for another chain."""
     try:
         data = _signer().loads(token or "", max_age=PREVIEW_HOURS * 3600)
     except BadData:
         return None
     if not isinstance(data, dict) or data.get("org") != inviting.id or data.get("buyer") != buyer.id:
         return None
-    return [(int(number or 0), str(code), str(email)) for number, code, email in data.get("rows", [])][:MAX_ROWS]
+    rows = [(int(number or 0), str(code), str(email)) for number, code, email in data.get("rows", [])][:MAX_ROWS]
+    refused = [RowResult(*row) for row in data.get("refused", []) if row[3] in invitations.OUTCOMES]
+    return SignedFile(rows, refused, int(data.get("refused_count") or 0))
 
 
 def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor) -> tuple[str, list[RowResult]]:
@@ -120,15 +139,15 @@ def apply(inviting, buyer, rows: list[tuple[int, str, str]], *, actor) -> tuple[
                                       known=known, batch=batch) for number, code, email in rows]
 
 
-def sent_batch(inviting, buyer, batch: str, results: list[RowResult]) -> dict:
+def sent_batch(inviting, buyer, batch: str, results: list[RowResult], file: SignedFile) -> dict:
     """What the result page needs to show a sent file again (kept in the session, a cookie of a few KB): the sent
-    invitations are read back from the database by the file's id; the rows not sent exist nowhere else, so their
-    number is kept and the first KEPT_NOT_SENT of them (rows fail when sending only when something changed since
-    the check)."""
-    not_sent = [row for row in results if not row.ok]
-    return {"org": inviting.id, "buyer": buyer.id, "batch": batch, "not_sent_count": len(not_sent),
-            "not_sent": [[row.number, row.credit_code, row.email[:100], row.outcome, row.detail[:100]]
-                         for row in not_sent[:KEPT_NOT_SENT]]}
+    invitations are read back from the database by the file's id; the rows not sent (refused by the check, or
+    failing when sending because something changed since) exist nowhere else, so their number is kept and the
+    first KEPT_NOT_SENT of them."""
+    not_sent = sorted([*file.refused, *(row for row in results if not row.ok)], key=lambda row: row.number or 0)
+    failed = sum(1 for row in results if not row.ok)
+    return {"org": inviting.id, "buyer": buyer.id, "batch": batch, "not_sent_count": file.refused_count + failed,
+            "not_sent": [_compact(row) for row in not_sent[:KEPT_NOT_SENT]]}
 
 
 def batch_results(inviting, buyer, batch: dict) -> list[RowResult]:

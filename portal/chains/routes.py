@@ -132,12 +132,12 @@ def bulk_apply():
     if not ConfirmForm().validate() or request.form.get("buyer_id", type=int) not in chains:
         abort(400)
     buyer = chains[request.form.get("buyer_id", type=int)]
-    rows = bulk.signed_rows(request.form.get("rows", ""), current_user.organisation, buyer)
-    if rows is None:
+    file = bulk.signed_rows(request.form.get("rows", ""), current_user.organisation, buyer)
+    if file is None:
         flash(_("This check of the file is too old or was changed. Upload the file again."), "error")
         return redirect(url_for("chains.bulk_upload"))
     try:
-        batch, results = bulk.apply(current_user.organisation, buyer, rows, actor=current_user)
+        batch, results = bulk.apply(current_user.organisation, buyer, file.rows, actor=current_user)
     except ServiceError as err:
         db.session.rollback()
         flash(err.message, "error")
@@ -149,7 +149,7 @@ def bulk_apply():
     db.session.commit()
     sent = sum(1 for r in results if r.ok)
     flash(_("%(count)d invitations sent.", count=sent), "success")
-    session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, batch, results)
+    session[SENT_BATCH] = bulk.sent_batch(current_user.organisation, buyer, batch, results, file)
     return redirect(url_for("chains.bulk_sent"), 303)  # reloading the result page sends nothing again
 
 
@@ -267,7 +267,7 @@ def join(token):
     try:
         invitation = invitations.open_by_token(token)
     except ServiceError as err:
-        return render_template("auth/reset_invalid.html", message=err.message), 410
+        return render_template("auth/link_invalid.html", message=err.message), 410
     form = RegistrationForm()
     form.credit_code.data = invitation.credit_code  # the invitation is for this company only
     if not form.is_submitted():

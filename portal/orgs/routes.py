@@ -202,7 +202,7 @@ def accept_invitation(token):
     try:
         invitation = membership.open_invitation(token)
     except ServiceError as err:
-        return render_template("auth/reset_invalid.html", message=err.message), 410
+        return render_template("auth/link_invalid.html", message=err.message), 410
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

@@ -144,6 +144,7 @@ def test_a_withdrawn_invitation_says_so_to_the_invitee(client, make, outbox):
     client.post("/logout")
     gone = client.get(join)
     assert gone.status_code == 410 and buyer.name_zh in gone.get_data(as_text=True)
+    assert "/password/forgot" not in gone.get_data(as_text=True)  # an invitation is not a password reset
     login(client, admin)
     page = client.get("/supply-chain").get_data(as_text=True)
     assert f'id="invitation-{invitation.id}"' in page and buyer.name_zh in page

@@ -44,6 +44,28 @@ def test_an_objection_needs_a_name_and_a_contact_and_keeps_what_was_typed(world,
     assert filed.ip_hash and "127.0.0.1" not in filed.ip_hash and len(filed.ip_hash) == 64
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "匿名", "anonymous objections are not accepted"),
+    ("name", "Anonymous", "anonymous objections are not accepted"),
+    ("name", "王", "anonymous objections are not accepted"),
+    ("contact", "x", "at least 7 digits"),
+    ("contact", "12345", "at least 7 digits"),
+    ("text", "短", "at least 10 characters"),
+])
+def test_an_objection_without_a_real_name_a_way_to_answer_or_reasons_is_refused_beside_the_field(
+        world, english, field, value, message):
+    response = english.post(f"/public/notices/{world.noticed.id}/objections", data={**VALID, field: value})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page and f'id="{field}-error"' in page
+    assert len(objections_now(world)) == 1  # only the world's own
+
+
+@pytest.mark.parametrize("contact", ["0755-8888888", "wang@example.com", "深圳市福田区福华一路1号"])
+def test_a_telephone_an_e_mail_or_a_postal_address_reaches_the_objector(world, english, contact):
+    response = english.post(f"/public/notices/{world.noticed.id}/objections", data={**VALID, "contact": contact})
+    assert response.status_code == 302 and objections_now(world)[-1].contact == contact
+
+
 @pytest.mark.parametrize("shift", ["before", "after"])
 def test_objections_are_accepted_only_during_the_notice_period(world, english, shift):
     today = city_today()
