@@ -80,11 +80,15 @@ class GhgLine:
     source: str | None = None
     confirmed: bool | None = None
     tco2: Decimal | None = None
-    conversion: str | None = None  # e.g. "1,234,500 kWh = 1,234.5 MWh"
-    formula: str | None = None  # e.g. "1,234.5 MWh × 0.5366 tCO2/MWh = 662.433 tCO2"
     approximate: bool = False
     approximation_note: str | None = None
     missing_factor: bool = False
+
+    @property
+    def converted(self) -> bool:
+        """Whether the amount reported was converted to the factor's unit or had renewable electricity deducted
+        before the factor applied: the page then shows that step ("1,234,500 kWh = 1,234.5 MWh") first."""
+        return self.converted_unit is not None and (bool(self.deducted_value) or self.input_unit != self.converted_unit)
 
 
 @dataclass(frozen=True)
@@ -108,16 +112,6 @@ class GhgResult:
     @property
     def approximate(self) -> bool:
         return any(line.approximate for line in self.lines)
-
-
-def format_number(value: Decimal) -> str:
-    """Thousands separators and no trailing zeros after the point: 1234.5000 -> "1,234.5"."""
-    text = f"{value.normalize():,f}"
-    return "0" if text in ("-0", "0") else text
-
-
-def _quantity(value: Decimal, unit_code: str) -> str:
-    return f"{format_number(value)} {unit_code}"
 
 
 def pick_factor(energy_type: str, year: int, factors: Iterable[Factor]) -> Factor | None:
@@ -166,20 +160,11 @@ def _line(energy_type: str, value: Decimal, unit_code: str, year: int, factors: 
     converted = activity.value - deducted.value if deducted is not None else activity.value
     tco2 = (converted * factor.value).quantize(TCO2_QUANTUM, rounding=ROUND_HALF_UP)
     approximate = activity.approximate or bool(deducted and deducted.approximate)
-    equals = "≈" if approximate else "="
-    steps = [_quantity(value, unit_code)]
-    if deducted is not None and deducted.value:
-        steps.append(f"− {_quantity(renewable[0], renewable[1])} renewable")
-    conversion = None
-    if len(steps) > 1 or unit_code != factor.unit:
-        conversion = f"{' '.join(steps)} {equals} {_quantity(converted, factor.unit)}"
-    formula = (f"{_quantity(converted, factor.unit)} × {format_number(factor.value)} {factor.unit_text} "
-               f"= {tco2:,f} {RESULT_UNIT}")
     return GhgLine(
         **base, converted_value=converted, converted_unit=factor.unit, factor_value=factor.value,
         factor_unit=factor.unit_text, factor_year=factor.year, factor_from_earlier_year=factor.year != year,
-        source=factor.source, confirmed=factor.confirmed, tco2=tco2, conversion=conversion, formula=formula,
-        approximate=approximate, approximation_note=activity.note or (deducted.note if deducted else None))
+        source=factor.source, confirmed=factor.confirmed, tco2=tco2, approximate=approximate,
+        approximation_note=activity.note or (deducted.note if deducted else None))
 
 
 def compute(energy: dict[str, tuple[Decimal, str]], year: int, factors: Iterable[Factor], *,

@@ -16,6 +16,10 @@ from flask_babel import lazy_gettext as _l
 from portal.reports import units
 from portal.reports.schema import SECTIONS, Field, FieldRef, Section, Table, section
 
+# Beyond any figure a factory reports in any unit here (10¹⁵ kWh is thirty times the world's yearly
+# electricity); it also keeps every derived figure within the 28 digits decimal arithmetic works with.
+NUMBER_LIMIT = Decimal("1e15")
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -54,6 +58,9 @@ def parse(spec: Field, raw: object) -> Parsed:
             return Parsed(None, unit, _l("Enter a number, for example 1234.5 (no units or words)."))
         if not number.is_finite():
             return Parsed(None, unit, _l("Enter a number, for example 1234.5 (no units or words)."))
+        if abs(number) >= NUMBER_LIMIT:
+            return Parsed(None, unit, _l("This number is too large: no figure of a factory reaches a million "
+                                         "billion (10¹⁵). Check the digits and the unit."))
         if spec.kind == "integer":
             if number != number.to_integral_value():
                 return Parsed(None, unit, _l("Enter a whole number."))

@@ -130,8 +130,13 @@ def test_the_derived_emissions_show_their_formula_and_factor(supplier):
     report_id = supplier.new_report(2022)
     supplier.fill_minimum(report_id)
     page = supplier.client.get(f"/reports/{report_id}").get_data(as_text=True)
-    # 1,234,500 kWh = 1,234.5 MWh × 0.5366 tCO2/MWh (2022 national average) = 662.433 tCO2
-    assert "662.433" in page and "0.5366" in page
+    # 1,234,500 kWh = 1,234.5 MWh × 0.5366 tCO2/MWh (2022 national average) = 662.433 tCO2, in the reader's units
+    assert "1,234,500 千瓦时 = 1,234.5 兆瓦时; 1,234.5 兆瓦时 × 0.5366 tCO₂/兆瓦时 = 662.433 tCO₂" in page
+    supplier.save(report_id, "energy", {"electricity": "1,234,500", "electricity__unit": "kWh",
+                                        "electricity_renewable": "34.5", "electricity_renewable__unit": "MWh"})
+    page = supplier.client.get(f"/reports/{report_id}").get_data(as_text=True)
+    # (1,234.5 − 34.5) MWh × 0.5366 = 643.92 tCO2
+    assert "1,234,500 千瓦时 − 34.5 兆瓦时 （可再生） = 1,200 兆瓦时; 1,200 兆瓦时 × 0.5366 tCO₂/兆瓦时 = 643.92 tCO₂" in page
 
 
 def test_the_queue_filters_by_district_and_days_waiting(app, make, reviewer):
@@ -154,3 +159,14 @@ def test_the_queue_filters_by_district_and_days_waiting(app, make, reviewer):
     assert f"/reports/{ids[1]}/review" in only_futian and f"/reports/{ids[0]}/review" not in only_futian
     waiting = reviewer.get("/review/reports?min_days=7").get_data(as_text=True)
     assert re.search(rf"/reports/{ids[0]}/review", waiting) and f"/reports/{ids[1]}/review" not in waiting
+
+
+def test_a_number_beyond_any_factory_is_an_error_beside_the_field_and_every_page_still_opens(supplier):
+    report_id = supplier.new_report()
+    supplier.fill_minimum(report_id)
+    for typed in ("1e999", "100000000000000000000000000", "-1e15"):
+        supplier.save(report_id, "energy", {"electricity": "1,234,500", "electricity__unit": "kWh",
+                                            "diesel": typed, "diesel__unit": "t"})
+        section = supplier.client.get(f"/reports/{report_id}/sections/energy").get_data(as_text=True)
+        assert f'value="{typed}"' in section and "10¹⁵" in section  # kept as typed, the error beside it
+        assert supplier.client.get(f"/reports/{report_id}").status_code == 200
