@@ -21,6 +21,12 @@ from guidance.store import Passage, StoredIndex
 from guidance.tokenizer import Analyser, Term, contains_cjk
 
 MAX_CONTEXT_CHARS = 100
+# What marks a short question as leaning on the one before ("那英文的呢？", "And the receiver?"). Length alone
+# does not: most everyday Chinese questions are short ("什么是绿色供应链？") and stand on their own.
+FOLLOW_UP_STARTS_ZH = ("那", "还有", "另外", "此外", "然后", "同样", "再问")
+FOLLOW_UP_WORDS_ZH = ("呢", "这个", "那个", "它", "上述", "前面", "刚才", "同上")
+FOLLOW_UP_STARTS_EN = ("and ", "what about", "how about", "also ", "then ", "same ")
+FOLLOW_UP_WORDS_EN = {"it", "its", "that", "this", "those", "these", "they", "them", "there"}
 
 
 def question_lang(text: str) -> str:
@@ -97,9 +103,14 @@ class Searcher:
         )
 
     def _is_follow_up(self, text: str) -> bool:
+        """Short, and worded as leaning on the previous question."""
         limit = self.settings.followup_max_chars
-        # A Chinese character carries about a word; English needs about four characters a word.
-        return len(text) <= limit if contains_cjk(text) else len(text.split()) <= limit // 3
+        if contains_cjk(text):  # a Chinese character carries about a word
+            return len(text) <= limit and (text.startswith(FOLLOW_UP_STARTS_ZH)
+                                           or any(word in text for word in FOLLOW_UP_WORDS_ZH))
+        words = text.casefold().rstrip("?？.!").split()  # English needs about four characters a word
+        return len(words) <= limit // 3 and (" ".join(words).startswith(FOLLOW_UP_STARTS_EN)
+                                             or bool(FOLLOW_UP_WORDS_EN.intersection(words)))
 
     def search(self, query: AnalysedQuery, k: int) -> list[Hit]:
         if not self.store.passages or k <= 0:
