@@ -50,7 +50,12 @@ def supplier_tasks(user, today: date | None = None) -> list[Task]:
                           str(detail), url_for("reports.detail", report_id=report.id), str(_l("Continue"))))
     soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
     for site in sites:
-        if site.permit_expiry and site.permit_expiry <= soon:
+        if site.permit_expiry and site.permit_expiry < today:
+            tasks.append(Task(str(_l("Discharge permit of %(site)s expired on %(date)s", site=site.name,
+                                     date=format_date(site.permit_expiry, "long"))),
+                              str(_l("Apply for a new permit now, or correct the expiry date if it was renewed.")),
+                              url_for("sites.edit", site_id=site.id), str(_l("Open site"))))
+        elif site.permit_expiry and site.permit_expiry <= soon:
             tasks.append(Task(str(_l("Discharge permit of %(site)s expires %(date)s", site=site.name,
                                      date=format_date(site.permit_expiry, "long"))),
                               str(_l("Apply to renew it in time.")), url_for("sites.edit", site_id=site.id),
@@ -98,12 +103,15 @@ def certificate_link(report: AnnualReport) -> str:
 
 
 def _certificate_tasks(reports, today: date, soon: date) -> list[Task]:
-    """Certificates (as expiring_certificates reads them) that expire within 90 days."""
-    return [Task(str(_l("%(certificate)s certificate of %(site)s expires %(date)s", certificate=certificate_label(code),
-                        site=report.site.name, date=format_date(ends, "long"))),
-                 str(_l("Renew it, then update the annual report.")),
-                 certificate_link(report), str(_l("Open")))
-            for report, code, ends in expiring_certificates(reports, soon)]
+    """Certificates (as expiring_certificates reads them) that expire within 90 days or have expired."""
+    tasks = []
+    for report, code, ends in expiring_certificates(reports, soon):
+        words = {"certificate": certificate_label(code), "site": report.site.name, "date": format_date(ends, "long")}
+        title = (_l("%(certificate)s certificate of %(site)s expired on %(date)s", **words) if ends < today
+                 else _l("%(certificate)s certificate of %(site)s expires %(date)s", **words))
+        tasks.append(Task(str(title), str(_l("Renew it, then update the annual report.")), certificate_link(report),
+                          str(_l("Open"))))
+    return tasks
 
 
 def reviewer_tasks(user) -> list[Task]:

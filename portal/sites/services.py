@@ -27,7 +27,12 @@ PERMIT_NUMBER = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}\d{3}[A-Z]$")
 
 
 def _check_permit_number(data: dict) -> None:
+    """Key and simplified management hold a discharge permit; registration management files a registration form
+    instead (DOMAIN.md, discharge permits), whose number is optional here."""
     number = data.get("permit_number")
+    if data.get("permit_category") in ("key", "simplified") and not number:
+        raise ServiceError(_l("A site under key or simplified management holds a discharge permit: enter its "
+                              "number as printed on it."), field="permit_number")
     if number and data.get("permit_category") in ("key", "simplified") and not PERMIT_NUMBER.match(number):
         raise ServiceError(_l("A discharge permit number has 22 characters: the credit code, 3 digits and a "
                               "letter, for example 91440300MA5G000020001P."), field="permit_number")

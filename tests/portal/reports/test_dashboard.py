@@ -32,3 +32,10 @@ def test_accepted_reports_draw_trend_charts_with_a_table_behind_them(supplier, r
     assert page.count("<svg") >= 3 and 'role="img"' in page
     table = page[page.index("<table"):]
     assert "2022" in table and "2023" in table and "1,200" in table  # MWh
+
+
+def test_a_permit_that_has_expired_says_so_instead_of_will_expire(supplier):
+    supplier.site.permit_expiry = date(2020, 1, 1)
+    db.session.commit()
+    page = supplier.client.get("/dashboard").get_data(as_text=True)
+    assert "宝安一厂的排污许可证已于2020年1月1日到期" in page and "排污许可证将于" not in page
