@@ -23,7 +23,7 @@ from portal.orgs.models import Invitation, JoinRequest
 from portal.plans.models import PlanFile, PlanMeasure, PlanMilestone, UpgradePlan
 from portal.public.models import Tip
 from portal.records.models import PenaltyExplanation, PenaltyRecord, RecordImport, RectificationEvidence
-from portal.reports.models import AnnualReport, Evidence, ReportImport, ReportVersion
+from portal.reports.models import AnnualReport, EmissionFactorRecord, Evidence, ReportImport, ReportVersion
 from portal.sites.models import Site
 from tests.conftest import PASSWORD, login
 
@@ -127,6 +127,7 @@ EXPECTED = {
     "plans.act": ("POST", SUPPLIERS | PLATFORM),
     "plans.take_baseline": ("POST", SUPPLIERS | PLATFORM),
     "factors.add": ("POST", PLATFORM),
+    "factors.withdraw": ("POST", PLATFORM),  # a shipped factor: refused with a message, nothing removed
     # External records: admins import; an organisation sees its own (the ids below are the role's own
     # organisation's); the authority and its agency see all and mark penalties rectified.
     "records.imports_page": ("GET", PLATFORM),
@@ -360,6 +361,7 @@ def _objects_of(org, make):
             "api_token_id": api_token.id,
             "chain_invitation_id": chain_invitation.id, "supplier_org_id": supplier.id, "buyer_org_id": buyer.id,
             "notification_id": notification.id,
+            "factor_id": db.session.scalars(db.select(EmissionFactorRecord.id)).first(),  # a shipped one
             "day": "2026-12-01"}
 
 
@@ -442,7 +444,8 @@ def test_another_organisations_ids_answer_404(app, make, world):
     for rule in app.url_map.iter_rules():
         # Admin pages work on platform-wide objects; everything else is scoped to an organisation or a user.
         if not any(arg.endswith("_id") and arg != "doc_id" for arg in rule.arguments) or \
-                rule.endpoint.startswith(("admin.", "guideline_admin.", "benchmark_admin.", "funding_admin.")) or \
+                rule.endpoint.startswith(("admin.", "guideline_admin.", "benchmark_admin.", "funding_admin.",
+                                          "factors.")) or \
                 rule.endpoint in PROGRAMME_ROUTES:
             continue
         method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
