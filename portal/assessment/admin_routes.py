@@ -3,6 +3,9 @@ Excel file as a draft (every problem listed, nothing changed when there is one),
 draft (then it is frozen: assessments keep the version they used). A buyer also chooses which questionnaire its
 suppliers answer."""
 
+import dataclasses
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +29,7 @@ from portal.orgs.forms import ConfirmForm
 
 bp = Blueprint("benchmark_admin", __name__, url_prefix="/benchmarks")
 MAX_BENCHMARK_BYTES = 1024 * 1024
+FORMAT_DOCUMENT = Path(__file__).with_name("BENCHMARK_FORMAT.md")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,6 +90,13 @@ def _read(content: bytes) -> tuple[spec.Benchmark | None, list]:
     return spec.load_yaml(text)
 
 
+@bp.get("/format")
+@requires(keeps_benchmarks)
+def file_format():
+    """The format description developers keep beside the code, for those who write the files."""
+    return render_template("assessment/benchmark_format.html", text=FORMAT_DOCUMENT.read_text(encoding="utf-8"))
+
+
 @bp.post("")
 @requires(keeps_benchmarks)
 def upload():
@@ -110,6 +121,9 @@ def upload():
             draft = same_version  # editing a draft: the file replaces it
     if problems:
         return _page(form, problems, 422)
+    # Who imports owns it, whatever the file says (a buyer adapting the programme's export keeps "programme").
+    parsed = dataclasses.replace(parsed, owner="programme" if _owner_id() is None
+                                 else current_user.organisation.credit_code)
     replacing = draft is not None
     if not replacing:
         draft = Benchmark(key=parsed.id, version=parsed.version, status="draft", created_by_id=current_user.id,

@@ -109,6 +109,7 @@ EXPECTED = {
     "verification.verify": ("GET", set()),
     "verification.received": ("GET", {"buyer", "reviewer"}),
     "benchmark_admin.index": ("GET", PLATFORM | {"buyer"}),
+    "benchmark_admin.file_format": ("GET", PLATFORM | {"buyer"}),
     "benchmark_admin.upload": ("POST", PLATFORM | {"buyer"}),
     "benchmark_admin.export": ("GET", PLATFORM | {"buyer"}),
     "benchmark_admin.export_xlsx": ("GET", PLATFORM | {"buyer"}),

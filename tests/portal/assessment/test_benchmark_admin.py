@@ -77,6 +77,10 @@ def test_a_buyer_keeps_its_own_benchmark_which_other_buyers_never_see(admin, buy
     assert upload(first, exported.replace(f"id: {row.key}", "id: acme-2026", 1)).status_code == 302
     own = db.session.scalars(db.select(Benchmark).where(Benchmark.key == "acme-2026")).one()
     assert own.owner_organisation_id is not None and own.status == "draft"
+    # The file said "owner: programme"; the draft belongs to the buyer that imported it, and says so.
+    code = db.session.scalar(db.select(Organisation.credit_code).where(Organisation.id == own.owner_organisation_id))
+    assert own.definition["owner"] == code
+    assert f"owner: {code}" in first.get(f"/benchmarks/{own.id}.yaml").get_data(as_text=True)
     assert second.get(f"/benchmarks/{own.id}.yaml").status_code == 404
     assert second.post(f"/benchmarks/{own.id}/publish").status_code == 404
     assert "acme-2026" not in second.get("/benchmarks").get_data(as_text=True)
@@ -106,3 +110,10 @@ def test_an_excel_export_edited_and_imported_back_becomes_a_draft(admin):
     assert response.status_code == 302
     draft = db.session.scalars(db.select(Benchmark).where(Benchmark.version == row.version + 1)).one()
     assert draft.status == "draft" and draft.definition["sections"] == row.definition["sections"]
+
+
+def test_the_file_format_is_a_page_linked_from_the_import_form(admin):
+    page = admin.get("/benchmarks").get_data(as_text=True)
+    assert "/benchmarks/format" in page and "BENCHMARK_FORMAT.md" not in page
+    described = admin.get("/benchmarks/format").get_data(as_text=True)
+    assert "<h1>Green procurement benchmark: file format (YAML)</h1>" in described and "grade_bands" in described
