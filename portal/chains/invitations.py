@@ -5,7 +5,7 @@ nobody is put into a chain without its consent); a new company gets an e-mail li
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -184,12 +184,16 @@ def _send(invitation: ChainInvitation, token: str, inviting: Organisation) -> No
                link=full_url(url_for("chains.join", token=token)))
 
 
+def reminding_from(invitation: ChainInvitation) -> datetime:
+    """When the invitation may be sent again: a day after it was sent or last reminded."""
+    return (invitation.last_reminded_at or invitation.created_at) + REMIND_AFTER
+
+
 def remind(invitation: ChainInvitation, *, actor: User) -> None:
     """Sends the invitation again (a new link, valid for another INVITATION_DAYS); at most once a day."""
     if invitation.status != "invited":
         raise ServiceError(_l("Only an open invitation can be reminded."), code="not_open")
-    last = invitation.last_reminded_at or invitation.created_at
-    if utcnow() - last < REMIND_AFTER:
+    if utcnow() < reminding_from(invitation):
         raise ServiceError(_l("This invitation was sent or reminded less than a day ago. You can remind once a "
                               "day."), code="too_soon")
     token, invitation.token_hash = new_token()

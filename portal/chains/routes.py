@@ -14,6 +14,7 @@ from portal.chains import bulk, invitations
 from portal.chains.forms import BulkForm, InviteForm, whole_number
 from portal.chains.links import buyers_of, tier1_links_of, tree
 from portal.chains.models import ChainInvitation
+from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.orgs import services as orgs_services
@@ -66,7 +67,8 @@ def overview(invite_form=None, status=200):
                            received=invitations.received(org) if supplier else [],
                            withdrawn=invitations.withdrawn_recently(org) if supplier else [],
                            buyers=buyers_of(org.id) if org.kind == OrgKind.SUPPLIER else [],
-                           shown_status=invitations.shown_status, confirm_form=ConfirmForm()), status
+                           shown_status=invitations.shown_status, reminding_from=invitations.reminding_from,
+                           now=utcnow(), confirm_form=ConfirmForm()), status
 
 
 @bp.post("/invitations")

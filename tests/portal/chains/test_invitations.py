@@ -77,7 +77,7 @@ def test_same_code_twice_is_already_invited_and_a_linked_one_already_in_the_chai
     code = credit_code()
     assert _invite(client, code, "a@example.com").status_code == 302
     again = _invite(client, code, "b@example.com")
-    assert again.status_code == 422 and "remind" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "已邀请过：请在该邀请上使用“提醒”" in again.get_data(as_text=True)
     linked = _invite(client, supplier.credit_code, "c@example.com")
     assert linked.status_code == 422
 
@@ -109,10 +109,14 @@ def test_reminder_once_a_day(client, make, outbox):
     _invite(client, credit_code(), "r@example.com")
     invitation = db.session.scalars(db.select(ChainInvitation)).one()
     sent = len(outbox())
-    assert client.post(f"/supply-chain/invitations/{invitation.id}/remind").status_code == 302
+    remind = f"/supply-chain/invitations/{invitation.id}/remind"
+    page = client.get("/supply-chain").get_data(as_text=True)
+    assert remind not in page and "可再次提醒" in page  # no button that can only refuse; when it can, instead
+    assert client.post(remind).status_code == 302
     assert len(outbox()) == sent  # too soon: sent less than a day ago
     invitation.created_at = utcnow() - timedelta(days=2)
     db.session.commit()
+    assert remind in client.get("/supply-chain").get_data(as_text=True)
     client.post(f"/supply-chain/invitations/{invitation.id}/remind")
     assert len(outbox()) == sent + 1
     db.session.refresh(invitation)
