@@ -75,3 +75,19 @@ def test_buyer_invites_tier_1_which_invites_tier_2_and_the_tree_shows_both(brows
     public.goto(f"{live_server}/public/suppliers/{tier1_code}")
     expect(public.locator("main")).to_contain_text(BUYER)
     shot(public, "chain-5-public-profile")
+
+
+def test_withdrawing_an_invitation_asks_first_and_cancelling_changes_nothing(browser, live_server, demo):
+    code = credit_code()
+    buyer = browser.new_context().new_page()
+    sign_in(buyer, live_server, "buyer@demo.local", demo)
+    _invite(buyer, live_server, code, "asked@newco.example")
+    withdraw = buyer.locator("tbody tr", has_text=code).locator("button", has_text="撤回")
+    asked = []
+    buyer.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    withdraw.click()
+    expect(buyer.locator("tbody tr", has_text=code).locator("button", has_text="撤回")).to_be_visible()
+    assert asked == ["撤回此邀请？邀请链接将随即失效。"]
+    buyer.once("dialog", lambda dialog: dialog.accept())
+    withdraw.click()
+    expect(buyer.locator("tbody tr", has_text=code)).to_contain_text("已撤回")

@@ -40,6 +40,8 @@ def test_export_then_import_as_the_next_version_and_publish(admin):
     db.session.refresh(draft)
     assert draft.title_en == "Edited draft" and db.session.scalar(
         db.select(db.func.count()).select_from(Benchmark)) == 2
+    listing = admin.get("/benchmarks").get_data(as_text=True)
+    assert f'action="/benchmarks/{draft.id}/publish" class="inline-form" data-confirm="发布此版本？' in listing
     admin.post(f"/benchmarks/{draft.id}/publish")
     db.session.refresh(draft)
     assert draft.status == "published" and draft.published_at is not None
