@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.records.services import record_facts
 from portal.reports.models import AnnualReport, ReportVersion
 from portal.reports.schema import section
-from portal.reports.values import amount, is_blank_row, parse, table_rows, value_of
+from portal.reports.values import amount, cell, is_blank_row, parse, table_rows, value_of
 from portal.sites.models import Site
 
 
@@ -66,8 +66,12 @@ def _report_facts(organisation_id: int, reports: list[dict], today: date) -> dic
     if total:
         facts["energy.renewable_share_percent"] = (renewable * 100 / total).quantize(Decimal("0.1"))
     violations = section("violations")
-    facts["violations.none_in_year"] = not any(
-        not is_blank_row(row) for d in reports for row in table_rows(d, violations, violations.item("penalties")))
+    penalties = [row for d in reports for row in table_rows(d, violations, violations.item("penalties"))
+                 if not is_blank_row(row)]
+    # No record: yes. A record not rectified: no. Records all rectified are "partly" only with evidence of the
+    # rectification, which the data cannot show: then the fact is left out and the supplier answers.
+    if not penalties or any(cell(row.get("rectification"))[0] != "done" for row in penalties):
+        facts["violations.none_in_year"] = not penalties
     sites = db.session.scalars(select(Site).where(Site.organisation_id == organisation_id)).all()
     if sites:
         facts["site.permit_category_known"] = all(
