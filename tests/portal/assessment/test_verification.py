@@ -80,6 +80,9 @@ def test_a_file_that_is_not_evidence_keeps_the_answers_and_says_so_beside_the_qu
     error = html[html.index('id="q__Q1.1-error"'):]
     assert "PDF" in error[:error.index("</small>")]
     assert '<option value="partly" selected>' in html
+    # Said at the top as well, with a link down to the question; the score shown is of the unsaved answers.
+    summary = html[html.index('id="not-saved"'):]
+    assert summary.index('href="#Q1.1"') < summary.index("</div>") and "未保存" in html[:html.index('id="not-saved"')]
     assessment = db.session.scalars(db.select(Assessment)).one()
     assert "Q1.1" not in (assessment.answers or {}) and db.session.scalar(
         db.select(db.func.count()).select_from(AssessmentEvidence)) == 0
