@@ -3,13 +3,13 @@
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import owned_or_404, require
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locale_format import moment
 from portal.reports import excel, imports, services, workflow
 from portal.reports.forms import ImportForm
 from portal.reports.models import AnnualReport, ReportImport
@@ -62,7 +62,7 @@ def preview(report_id, import_id):
     pending = _pending(report_id, import_id)
     result, changes = imports.preview(pending)
     return render_template("reports/import_preview.html", pending=pending, report=pending.report, result=result,
-                           changes=changes, label_of=services.label_of)
+                           changes=changes, label_of=services.label_of, value_text=services.value_text)
 
 
 @bp.post("/reports/<int:report_id>/imports/<int:import_id>")
@@ -91,6 +91,6 @@ def export(report_id):
     title_rows = [(_("Supplier"), org_name(org)), (_("Unified social credit code"), org.credit_code),
                   (_("Site"), report.site.name), (_("Reporting year"), str(report.year)),
                   (_("Status"), status_label("accepted")), (_("Version"), str(version.number)),
-                  (_("Accepted"), format_datetime(version.decided_at, "long"))]
+                  (_("Accepted"), moment(version.decided_at))]
     content = excel.export_workbook(version.data, title_rows=title_rows)
     return _xlsx(content, f"annual-report-{report.year}-{report.site_id}-v{version.number}.xlsx")

@@ -49,7 +49,11 @@ def preview(pending: ReportImport) -> tuple[excel.ImportResult, list]:
         result = excel.ImportResult(problems=[excel.Problem("", None, None, _l(
             "The uploaded file is no longer available. Please upload it again."))])
     merged = {**(pending.report.data or {}), **result.data}
-    return result, services.changes_between(pending.report.data or {}, merged)
+    # A cell (or row, or table) with a problem is left out of the file's data: it is not imported, so it is no
+    # change either, although the merged section no longer holds it.
+    unread = {p.field_path for p in result.problems if p.field_path}
+    return result, [change for change in services.changes_between(pending.report.data or {}, merged)
+                    if not any(change[0] == path or change[0].startswith(path + ".") for path in unread)]
 
 
 def apply(pending: ReportImport, *, actor) -> int:

@@ -73,6 +73,7 @@ def detail(report_id):
         section_status=services.section_status(report, issues), actions=actions,
         can_edit=workflow.can_edit(current_user, report), ghg=derived.greenhouse_gas(report.data, report.year),
         comments=services.comments_by_path(report), changes=changes, label_of=services.label_of,
+        value_text=services.value_text,
         correction_form=CorrectionForm() if "correct" in actions else None,
         blocking=services.blocking_issues(report, issues))
 

@@ -25,6 +25,7 @@ class Field:
     yoy: bool = False  # a change of more than ±50% on last year asks for an explanation
     hint: object | None = None
     max_length: int = 300
+    past_only: bool = False  # a date of something that has happened: not after today
 
     @property
     def default_unit(self) -> str | None:
@@ -155,7 +156,7 @@ SECTIONS: tuple[Section, ...] = (
         assistant_context=_l("ISO 14001 and cleaner production audit")),
     Section("violations", _l("Violations and penalties"), (
         Table("penalties", _l("Administrative penalties in the year"), (
-            Field("date", _l("Date"), kind="date", required="always"),
+            Field("date", _l("Date"), kind="date", required="always", past_only=True),
             Field("authority", _l("Authority"), kind="text", required="always"),
             Field("decision_number", _l("Decision number"), kind="text", required="always"),
             Field("amount", _l("Fine"), units=("yuan", "10k_yuan")),
@@ -191,3 +192,15 @@ class FieldRef:
     @property
     def spec(self) -> Field:
         return self.column or self.item
+
+
+def field_at(path: str) -> Field | None:
+    """The field a value path names: 'energy.electricity', or 'hazardous_waste.lines.0.code' for a line's column."""
+    parts = path.split(".")
+    sec = section(parts[0])
+    item = next((i for i in sec.items if i.key == parts[1]), None) if sec and len(parts) > 1 else None
+    if isinstance(item, Field) and len(parts) == 2:
+        return item
+    if isinstance(item, Table) and len(parts) == 4:
+        return next((c for c in item.columns if c.key == parts[3]), None)
+    return None

@@ -18,16 +18,18 @@ from portal.chains import consent
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locale_format import exact
 from portal.locking import check_version, flush_or_conflict
 from portal.notifications import notify
 from portal.notifications.recipients import AGENCY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.reports import workflow
 from portal.reports.models import AnnualReport, ReportVersion, ReviewComment
-from portal.reports.schema import SECTIONS, section
+from portal.reports.schema import SECTIONS, field_at, section
 from portal.reports.validation import Issue, blocking, validate
-from portal.reports.values import cell, refs
+from portal.reports.values import cell, parse, refs
 from portal.sites.models import Site
+from portal.templating import unit_label
 
 CONFLICT = _l("Someone else saved this report while you were editing it. What you typed is still in the form; "
               "review it against the saved values and save again.")
@@ -163,9 +165,9 @@ def correct(report: AnnualReport, reason: str, *, actor: User) -> None:
            site=report.site.name, reason=report.correction_reason)
 
 
-def comments_by_path(report: AnnualReport) -> dict[str, list[ReviewComment]]:
-    """The comments of the latest decision, so a returned report shows them beside each field."""
-    version = report.latest_version
+def comments_by_path(report: AnnualReport, version: ReportVersion | None = None) -> dict[str, list[ReviewComment]]:
+    """The comments of the latest decision (or of `version`), so a returned report shows them beside each field."""
+    version = version or report.latest_version
     if version is None:
         return {}
     found: dict[str, list[ReviewComment]] = {}
@@ -173,6 +175,29 @@ def comments_by_path(report: AnnualReport) -> dict[str, list[ReviewComment]]:
                                       .order_by(ReviewComment.id)):
         found.setdefault(comment.field_path, []).append(comment)
     return found
+
+
+def last_return(report: AnnualReport) -> ReportVersion | None:
+    """The return the version under review answers (the one before it), or the latest version when that was
+    returned: the reviewer checks each comment of it was addressed."""
+    return next((v for v in reversed(report.versions[-2:]) if v.decision == "returned"), None)
+
+
+def review_rows(data: dict, earlier: dict[str, list[ReviewComment]]) -> tuple[dict, dict]:
+    """The review page's rows per section: (path, cell) of every value, and of every empty field an earlier
+    comment was about; and per section the earlier comments no row shows (on the section, or on a line since
+    removed), so none goes missing."""
+    rows: dict[str, list[tuple[str, tuple]]] = {}
+    for ref, raw in refs(data):
+        shown = cell(raw)
+        if shown[0].strip() or ref.path in earlier:
+            rows.setdefault(ref.section.key, []).append((ref.path, shown))
+    listed = {path for section_rows in rows.values() for path, _shown in section_rows}
+    unplaced: dict[str, list[ReviewComment]] = {}
+    for path, comments in earlier.items():
+        if path not in listed:
+            unplaced.setdefault(path.split(".", 1)[0], []).extend(comments)
+    return rows, unplaced
 
 
 def flat_values(data: dict) -> dict[str, tuple[str, str | None]]:
@@ -186,9 +211,29 @@ def changes_between(old: dict | None, new: dict) -> list[tuple[str, tuple | None
             if before.get(path) != after.get(path)]
 
 
-def days_waiting(report: AnnualReport, now: datetime | None = None) -> int:
-    if report.submitted_at is None:
-        return 0
+def value_text(path: str, shown: tuple[str, str | None] | None) -> str:
+    """A stored cell as the reader reads it: a choice's label, a number grouped as the reader's language groups it,
+    each with its own unit ("1,350,000 千瓦时", "市政污水处理厂"); input that does not read stays as typed."""
+    text, unit = shown or ("", None)
+    spec = field_at(path)
+    if not text.strip() or spec is None:
+        return text.strip() or "—"
+    parsed = parse(spec, {"v": text, "u": unit})
+    if parsed.error:
+        value = text.strip()
+    elif spec.kind == "choice":
+        value = str(dict(spec.choices).get(parsed.value, parsed.value))
+    elif spec.kind in ("decimal", "integer"):
+        value = exact(parsed.value)
+    else:
+        value = str(parsed.value)
+    return f"{value} {unit_label(parsed.unit)}" if spec.units and parsed.unit else value
+
+
+def days_waiting(report: AnnualReport, now: datetime | None = None) -> int | None:
+    """Days since submission, for a report waiting for a decision only (None otherwise)."""
+    if report.status != "submitted" or report.submitted_at is None:
+        return None
     return ((now or utcnow()) - report.submitted_at).days
 
 

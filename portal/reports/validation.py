@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from portal.local_time import today
 from portal.reports.hazardous_waste import check_code
 from portal.reports.schema import SECTIONS, Field, Table, section
 from portal.reports.values import amount, is_blank_row, parse, refs, section_data, table_rows, value_of
@@ -49,9 +51,21 @@ def _field_issues(path: str, spec: Field, raw, holds_permit: bool) -> Iterable[I
             yield Issue("error", path, _l("Must be at least %(min)s.", min=format_decimal(spec.minimum)))
         if spec.maximum is not None and parsed.value > spec.maximum:
             yield Issue("error", path, _l("Must be at most %(max)s.", max=format_decimal(spec.maximum)))
+    if spec.past_only and isinstance(parsed.value, date) and parsed.value > today():
+        yield Issue("error", path, _l("This date is after today: enter the date it happened."))
     if spec.kind == "hw_code":
         checked = check_code(parsed.value)
-        if checked.status == "invalid":
+        about = {"code": parsed.value, "digits": parsed.value[-2:], "category": checked.category}
+        # A category outside the table is an error only once the table is known to be complete
+        # (hazardous_waste.CATEGORY_TABLE_COMPLETE); until then the reviewer checks it against the published list.
+        if checked.message_key == "unknown_category" and checked.status == "invalid":
+            yield Issue("error", path, _l("%(code)s ends in %(digits)s, but the National Hazardous Waste List has no "
+                                          "category %(category)s. Check the last two digits.", **about))
+        elif checked.message_key == "unknown_category":
+            yield Issue("warning", path, _l("%(code)s ends in %(digits)s, but %(category)s is not among the "
+                                            "hazardous-waste categories the portal knows. Check the last two digits "
+                                            "against the published list, or explain.", **about))
+        elif checked.status == "invalid":
             yield Issue("error", path, _l("%(code)s is not a valid code of the National Hazardous Waste List "
                                           "(the last two digits are its HW category).", code=parsed.value))
         elif checked.status == "unknown":

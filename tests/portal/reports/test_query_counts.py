@@ -61,3 +61,29 @@ def test_supplier_dashboard_and_report_pages_do_not_grow_with_years_of_reports(a
     db.session.commit()
     assert count_queries(client, "/dashboard") == two_years
     assert count_queries(client, f"/reports/{report.id}") == detail_before
+
+
+def test_review_page_queries_do_not_grow_with_versions_and_comments(supplier, reviewer, count_queries):
+    report_id = supplier.new_report()
+    supplier.fill_minimum(report_id)
+
+    def return_and_resubmit(comments, lines):
+        supplier.client.post(f"/reports/{report_id}/submit")
+        reviewer.post(f"/reports/{report_id}/decision", data={"decision": "return", **comments})
+        supplier.save(report_id, "hazardous_waste", {
+            f"lines-{n}-{key}": value for n in range(lines) for key, value in (
+                ("code", "900-041-49"), ("name", "废包装桶"), ("generated", "1"), ("generated__unit", "t"),
+                ("transferred", "1"), ("transferred__unit", "t"), ("stored_end", "0"), ("stored_end__unit", "t"),
+                ("handler_licence", "440300001"))} | {
+            f"explain__hazardous_waste.lines.{n}.code": "已对照名录" for n in range(lines)})
+        supplier.client.post(f"/reports/{report_id}/submit")
+        report = db.session.get(AnnualReport, report_id)
+        db.session.refresh(report)
+        assert report.status == "submitted" and len(report.data["hazardous_waste"]["lines"]) >= lines
+        return count_queries(reviewer, f"/reports/{report_id}/review")
+
+    few = return_and_resubmit({"comment__energy.electricity": "与电费单不一致"}, 1)
+    many = return_and_resubmit({f"comment__hazardous_waste.lines.{n}.{key}": "请核对"
+                                for n in range(6) for key in ("code", "generated", "stored_end")}
+                               | {"comment__energy": "请附电费单", "comment__production.staff": "人数?"}, 6)
+    assert few == many

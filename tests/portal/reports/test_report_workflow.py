@@ -136,7 +136,8 @@ def test_the_derived_emissions_show_their_formula_and_factor(supplier):
                                         "electricity_renewable": "34.5", "electricity_renewable__unit": "MWh"})
     page = supplier.client.get(f"/reports/{report_id}").get_data(as_text=True)
     # (1,234.5 − 34.5) MWh × 0.5366 = 643.92 tCO2
-    assert "1,234,500 千瓦时 − 34.5 兆瓦时 （可再生） = 1,200 兆瓦时; 1,200 兆瓦时 × 0.5366 tCO₂/兆瓦时 = 643.92 tCO₂" in page
+    assert ("1,234,500 千瓦时 − 34.5 兆瓦时 （可再生） = 1,200 兆瓦时; "
+            "1,200 兆瓦时 × 0.5366 tCO₂/兆瓦时 = 643.92 tCO₂") in page
 
 
 def test_the_queue_filters_by_district_and_days_waiting(app, make, reviewer):
@@ -170,3 +171,12 @@ def test_a_number_beyond_any_factory_is_an_error_beside_the_field_and_every_page
         section = supplier.client.get(f"/reports/{report_id}/sections/energy").get_data(as_text=True)
         assert f'value="{typed}"' in section and "10¹⁵" in section  # kept as typed, the error beside it
         assert supplier.client.get(f"/reports/{report_id}").status_code == 200
+
+
+def test_a_report_for_a_year_that_has_not_begun_is_refused_beside_the_year(supplier):
+    from portal.local_time import today
+
+    refused = supplier.client.post("/reports", data={"site_id": supplier.site.id, "year": today().year + 1})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f"请填写 {today().year} 年或更早的年份" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(AnnualReport)) == 0

@@ -109,6 +109,22 @@ def test_a_malformed_waste_code_is_an_error_and_an_unlisted_one_a_warning():
     assert [i.level for i in issues_at(unlisted, "hazardous_waste.lines.0.code")] in (["warning"], [])
 
 
+@pytest.mark.parametrize(("code", "category"), [("398-999-99", "HW99"), ("123-456-78", "HW78")])
+def test_a_code_of_a_category_outside_the_table_says_so_and_not_only_that_it_is_unlisted(code, category,
+                                                                                          monkeypatch):
+    from portal.reports import hazardous_waste
+
+    data = minimal(hazardous_waste={"lines": [hw_line(code={"v": code})]})
+    unlisted = validate(minimal(hazardous_waste={"lines": [hw_line(code={"v": "900-999-49"})]}), holds_permit=False)
+    (usual,) = issues_at(unlisted, "hazardous_waste.lines.0.code")
+    (issue,) = issues_at(validate(data, holds_permit=False), "hazardous_waste.lines.0.code")
+    # A warning while the category table is not known to be complete (hazardous_waste.CATEGORY_TABLE_COMPLETE).
+    assert issue.level == "warning" and category in str(issue.message) and str(issue.message) != str(usual.message)
+    monkeypatch.setattr(hazardous_waste, "CATEGORY_TABLE_COMPLETE", True)
+    (issue,) = issues_at(validate(data, holds_permit=False), "hazardous_waste.lines.0.code")
+    assert issue.level == "error" and category in str(issue.message)
+
+
 def test_a_change_of_more_than_half_on_last_year_needs_an_explanation():
     last_year = minimal()
     now = minimal(energy={"electricity": q("182", "MWh")})  # 100,000 kWh → 182 MWh: +82%
@@ -123,3 +139,18 @@ def test_a_change_of_more_than_half_on_last_year_needs_an_explanation():
 def test_empty_lines_left_in_a_table_are_ignored():
     data = minimal(certifications={"certificates": [{"type": {"v": ""}, "number": {"v": ""}}]})
     assert not [i for i in validate(data, holds_permit=False) if i.path.startswith("certifications")]
+
+
+def test_a_penalty_dated_after_today_is_an_error():
+    from datetime import timedelta
+
+    from portal.local_time import today
+
+    def penalty(day):
+        return minimal(violations={"penalties": [{"date": {"v": day.isoformat()}, "authority": {"v": "深圳市生态环境局"},
+                                                  "decision_number": {"v": "深环罚1"}, "rectification": {"v": "done"}}]})
+
+    (issue,) = issues_at(validate(penalty(today() + timedelta(days=1)), holds_permit=False),
+                         "violations.penalties.0.date")
+    assert issue.level == "error" and "晚于今天" in str(issue.message)
+    assert not issues_at(validate(penalty(today()), holds_permit=False), "violations.penalties.0.date")
