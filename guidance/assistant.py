@@ -12,7 +12,7 @@ from guidance import llm as chat
 from guidance.answer import Support, extractive_answer, measure_support, refusal
 from guidance.config import MAX_QUESTION_CHARS, Settings
 from guidance.retrieval import AnalysedQuery, GuidelineRetriever, Hit, Searcher, question_lang
-from guidance.store import StoredIndex, load_index
+from guidance.store import Passage, StoredIndex, load_index
 from guidance.tokenizer import contains_cjk, get_analyser
 from guidance.types import Answer, Citation, DocumentInfo, QuestionError
 
@@ -149,6 +149,28 @@ class Assistant:
     def document(self, doc_id: str, lang: str) -> list[Citation]:
         """Every passage of one document in reading order, for a reader page; [] when there is none."""
         return [p.citation(0.0) for p in self.store.passages if p.doc_id == doc_id and p.lang == lang]
+
+    def sources(self, topic: str, lang: str, k: int = 2) -> list[Citation]:
+        """Passages worth citing for `topic` (a few keywords): only those that cover it as well as an answer must
+        (Settings.min_support; a weak match on one common word is no source), each in `lang` where its document
+        has that language's version of the same numbered section."""
+        query = self.searcher.analyse(topic)
+        hits = self.searcher.search(query, k * 3)
+        support = measure_support(self.analyser, self.store, query, hits)
+        cited = [hit for hit, cover in zip(hits, support.per_hit, strict=True) if cover >= self.settings.min_support]
+        found: dict[str, Citation] = {}
+        for hit in cited:
+            citation = self._in_language(hit.passage, lang).citation(hit.score)
+            found.setdefault(citation.chunk_id, citation)
+        return list(found.values())[:k]
+
+    def _in_language(self, passage: Passage, lang: str) -> Passage:
+        number = _SECTION_NUMBER.match(passage.section)
+        if passage.lang == lang or not number or not number.group(0).strip():
+            return passage
+        key = number.group(0).strip(" 、.．")
+        return next((p for p in self.store.passages if p.doc_id == passage.doc_id and p.lang == lang
+                     and (m := _SECTION_NUMBER.match(p.section)) and m.group(0).strip(" 、.．") == key), passage)
 
     def suggest(self, context: str, n: int = 3) -> list[str]:
         """Questions worth asking while filling the form section `context`, made from the headings of the

@@ -142,12 +142,13 @@ def submit(assessment_id):
 
 
 def _citations(queries: list[str]) -> dict[str, list]:
-    """The guideline passages behind each question, from the assistant's retrieval (none when it is down)."""
+    """The guideline passages behind each question, in the reader's language where the guideline has it (none when
+    the assistant is down, and none for a question the guidelines do not cover well enough to cite)."""
     try:
         assistant = get_assistant()
     except AssistantUnavailable:
         return {}
-    return {query: assistant.retriever.invoke(query)[:2] for query in queries if query}
+    return {query: assistant.sources(query, current_locale()) for query in queries if query}
 
 
 @bp.get("/assessments/<int:assessment_id>/scorecard")

@@ -82,3 +82,13 @@ def test_short_english_follow_up_is_read_with_the_previous_question(assistant: g
     assert answer.grounded and answer.citations[0].doc_id == "hazardous-waste"
     long_question = "What is the penalty for not submitting the execution report on time?"
     assert assistant.searcher.analyse(long_question, history=history).text == long_question
+
+
+def test_sources_cite_only_passages_that_cover_the_topic_in_the_readers_language(assistant: guidance.Assistant):
+    zh = assistant.sources("转移联单 保存 年限", "zh")
+    assert [(c.doc_id, c.lang, c.section) for c in zh][:1] == [("hazardous-waste", "zh", "3.2 联单的保存")]
+    en = assistant.sources("转移联单 保存 年限", "en")  # the same numbered section, in English
+    assert [(c.doc_id, c.lang, c.section) for c in en][:1] == [("hazardous-waste", "en", "3.2 Keeping manifests")]
+    only_zh = assistant.sources("废物代码的结构", "en")  # the English version has no section 2.1
+    assert only_zh and only_zh[0].lang == "zh" and only_zh[0].section == "2.1 废物代码的结构"
+    assert assistant.sources("最低工资 劳动合同", "zh") == []  # nothing covers it: no source, not a weak guess

@@ -45,6 +45,12 @@ def test_lost_points_are_explained_and_ranked_with_guideline_links(supplier_clie
     gap_report = page[page.index('id="gaps-heading"'):page.index('id="points-heading"')]
     assert gap_report.count("<li>") >= 10
     assert "/guidelines/" in gap_report
+    # Q5.1 (hazardous-waste codes) cites the section on the structure of a code, in the reader's language.
+    assert "危险废物规范化管理指引 › 4 危险废物代码的结构" in gap_report
+    supplier_client.post("/language", data={"locale": "en", "next": "/"})
+    english = supplier_client.get(url + "/scorecard").get_data(as_text=True)
+    assert "Hazardous Waste Management Guideline › 4 Structure of a hazardous waste code" in english
+    assert "› 2 登录" not in page  # no weak match on a common word (Q6.1 once cited the portal's sign-in section)
 
 
 def test_a_wrong_answer_keeps_what_was_chosen_and_says_why(supplier_client, benchmark):

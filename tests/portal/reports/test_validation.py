@@ -147,8 +147,9 @@ def test_a_penalty_dated_after_today_is_an_error():
     from portal.local_time import today
 
     def penalty(day):
-        return minimal(violations={"penalties": [{"date": {"v": day.isoformat()}, "authority": {"v": "深圳市生态环境局"},
-                                                  "decision_number": {"v": "深环罚1"}, "rectification": {"v": "done"}}]})
+        line = {"date": {"v": day.isoformat()}, "authority": {"v": "深圳市生态环境局"},
+                "decision_number": {"v": "深环罚1"}, "rectification": {"v": "done"}}
+        return minimal(violations={"penalties": [line]})
 
     (issue,) = issues_at(validate(penalty(today() + timedelta(days=1)), holds_permit=False),
                          "violations.penalties.0.date")
