@@ -13,16 +13,12 @@ from sqlalchemy import and_, func, select
 
 from portal.assessment.models import Assessment, Benchmark, Verification
 from portal.chains import figures
-from portal.chains.consent import shared_assessments, shared_reports
+from portal.chains.consent import shared_assessments
 from portal.chains.links import suppliers_of
 from portal.extensions import db
 from portal.orgs.models import Organisation
-from portal.plans import baseline
 from portal.plans.catalogue import INDICATORS
 from portal.records.models import CreditRating
-from portal.reports import derived
-from portal.reports.models import AnnualReport, ReportVersion
-from portal.sites.models import Site
 
 CODE_SHAPE = re.compile(r"[!-~]{18}")  # printable ASCII but the space; never a NUL or another control character
 
@@ -89,32 +85,17 @@ def _progress(found: figures.Progress | None) -> dict | None:
 
 
 def shared_reports_of(buyer_id: int, supplier: Organisation) -> list[dict]:
-    """Accepted reports the supplier shared with the buyer, from their latest accepted version: the key figures
-    in the upgrade plans' indicators and units, and scope 1 and 2 emissions."""
-    reports = shared_reports(buyer_id).where(AnnualReport.organisation_id == supplier.id).subquery()
-    rows = db.session.execute(
-        select(reports.c.id, reports.c.year, Site.name, ReportVersion.data, reports.c.accepted_at)
-        .join(Site, Site.id == reports.c.site_id)
-        .join(ReportVersion, and_(ReportVersion.report_id == reports.c.id, ReportVersion.decision == "accepted"))
-        .order_by(reports.c.year.desc(), Site.name, reports.c.id, ReportVersion.number)).all()
-    latest: dict[int, tuple] = {}
-    for row in rows:
-        latest[row[0]] = row  # ordered by version number: the last accepted version wins
-    factors = derived.factors()
+    """Accepted reports the supplier shared with the buyer (figures.shared_report_figures), as JSON."""
     units = {indicator.key: indicator.unit for indicator in INDICATORS}
-    answer = []
-    for _report_id, year, site, data, accepted_at in latest.values():
-        figures = baseline.indicator_values(data or {}, year, factors)
-        ghg = derived.greenhouse_gas(data or {}, year, factors)
-        answer.append({
-            "year": year, "site": site, "accepted_at": accepted_at.isoformat() if accepted_at else None,
-            "figures": {key: {"value": number(value), "unit": units[key]} for key, value in figures.items()},
-            "ghg": None if ghg is None or ghg.error else {
-                "scope1_tco2": number(ghg.result.scope1), "scope2_tco2": number(ghg.result.scope2),
-                "total_tco2": number(ghg.result.total), "intensity_tco2_per_10k_yuan": number(ghg.intensity),
-                "factors_unconfirmed": ghg.result.unconfirmed},
-        })
-    return answer
+    return [{
+        "year": report.year, "site": report.site, "accepted_at": report.accepted_at.isoformat() if report.accepted_at
+        else None,
+        "figures": {key: {"value": number(value), "unit": units[key]} for key, value in report.figures.items()},
+        "ghg": None if report.ghg is None else {
+            "scope1_tco2": number(report.ghg.result.scope1), "scope2_tco2": number(report.ghg.result.scope2),
+            "total_tco2": number(report.ghg.result.total), "intensity_tco2_per_10k_yuan": number(report.ghg.intensity),
+            "factors_unconfirmed": report.ghg.result.unconfirmed},
+    } for report in figures.shared_report_figures(buyer_id, supplier.id)]
 
 
 def shared_assessments_of(buyer_id: int, supplier: Organisation) -> list[dict]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.access import is_buyer, requires
 from portal.assessment.models import Assessment
-from portal.chains import consent, dashboard
+from portal.chains import consent, dashboard, figures
 from portal.chains.links import link_of
 from portal.database import utcnow
 from portal.extensions import db
@@ -21,11 +21,11 @@ from portal.funding.models import FundingApplication
 from portal.i18n import current_locale
 from portal.orgs.districts import district_choices, district_name
 from portal.orgs.models import Organisation
+from portal.plans.catalogue import INDICATORS
 from portal.plans.models import UpgradePlan
 from portal.records.models import CreditRating, PenaltyRecord
 from portal.records.reading import LEVEL_LABELS, STATUS_LABELS
 from portal.reports.excel_template import HEADER_FILL, HEADER_FONT, put_cell, workbook_bytes
-from portal.reports.models import AnnualReport
 from portal.templating import status_label
 
 bp = Blueprint("buyer_suppliers", __name__, url_prefix="/buyer/suppliers")
@@ -99,9 +99,7 @@ def supplier(supplier_org_id):
                                      .where(Assessment.organisation_id == org.id)
                                      .options(selectinload(Assessment.verification))
                                      .order_by(Assessment.year.desc())).all()
-    reports = db.session.scalars(consent.shared_reports(buyer_id).where(AnnualReport.organisation_id == org.id)
-                                 .options(selectinload(AnnualReport.site))
-                                 .order_by(AnnualReport.year.desc(), AnnualReport.id)).all()
+    reports = figures.shared_report_figures(buyer_id, org.id)
     ratings = db.session.scalars(select(CreditRating).where(CreditRating.credit_code == org.credit_code)
                                  .order_by(CreditRating.year.desc())).all()
     penalties = db.session.scalars(select(PenaltyRecord).where(PenaltyRecord.credit_code == org.credit_code)
@@ -118,4 +116,6 @@ def supplier(supplier_org_id):
                                           .order_by(FundingApplication.created_at.desc())).all()
     return render_template("chains/supplier.html", org=org, link=link, assessments=assessments, reports=reports,
                            ratings=ratings, penalties=penalties, plans=plans, applications=applications,
-                           progress_shared=bool(choice and choice.share_progress))
+                           progress_shared=bool(choice and choice.share_progress), indicators=[
+                               i for i in INDICATORS if i.key != "ghg" and any(r.figures.get(i.key) is not None
+                                                                               for r in reports)])

@@ -8,6 +8,7 @@ query (progress: three), whatever the number of suppliers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
@@ -17,8 +18,13 @@ from portal.chains import consent
 from portal.chains.models import ChainConsent
 from portal.extensions import db
 from portal.funding.models import FundingApplication
+from portal.plans import baseline
 from portal.plans.models import UpgradePlan
 from portal.records.models import CreditRating, PenaltyRecord
+from portal.reports import derived
+from portal.reports.derived import Derived
+from portal.reports.models import AnnualReport, ReportVersion
+from portal.sites.models import Site
 
 
 @dataclass(frozen=True)
@@ -88,3 +94,36 @@ def progress(buyer_id: int, ids: list[int]) -> dict[int, Progress]:
         ChainConsent.supplier_organisation_id.in_(ids))))
     plans, applications = _latest_status(UpgradePlan, showing), _latest_status(FundingApplication, showing)
     return {org_id: Progress(plans.get(org_id), applications.get(org_id)) for org_id in showing}
+
+
+@dataclass(frozen=True)
+class SharedReport:
+    """An accepted report a supplier shared with the buyer, from its latest accepted version: the key figures in
+    the upgrade plans' indicators and units, and the derived scope 1 and 2 emissions (None when they cannot be
+    computed)."""
+
+    year: int
+    site: str
+    accepted_at: datetime | None
+    figures: dict[str, Decimal | None]
+    ghg: Derived | None
+
+
+def shared_report_figures(buyer_id: int, supplier_id: int) -> list[SharedReport]:
+    """Newest year first; two queries (the reports' latest accepted versions, the emission factors)."""
+    reports = consent.shared_reports(buyer_id).where(AnnualReport.organisation_id == supplier_id).subquery()
+    rows = db.session.execute(
+        select(reports.c.id, reports.c.year, Site.name, ReportVersion.data, reports.c.accepted_at)
+        .join(Site, Site.id == reports.c.site_id)
+        .join(ReportVersion, and_(ReportVersion.report_id == reports.c.id, ReportVersion.decision == "accepted"))
+        .order_by(reports.c.year.desc(), Site.name, reports.c.id, ReportVersion.number)).all()
+    latest: dict[int, tuple] = {}
+    for row in rows:
+        latest[row[0]] = row  # ordered by version number: the last accepted version wins
+    factors = derived.factors()
+    found = []
+    for _report_id, year, site, data, accepted_at in latest.values():
+        ghg = derived.greenhouse_gas(data or {}, year, factors)
+        found.append(SharedReport(year, site, accepted_at, baseline.indicator_values(data or {}, year, factors),
+                                  None if ghg is None or ghg.error else ghg))
+    return found

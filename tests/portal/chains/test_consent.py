@@ -121,3 +121,22 @@ def test_submitted_assessment_goes_to_buyers_with_share_new_on_only(app, make, b
     db.session.commit()
     assert assessment.id in _shared_assessment_ids(buyer_on)
     assert assessment.id not in _shared_assessment_ids(buyer_off)
+
+
+def test_the_buyer_reads_the_key_figures_of_a_shared_report(app, client, make):
+    buyer, supplier = make.org("buyer"), make.org("supplier")
+    admin = make.user(supplier)
+    report = accepted_report(supplier, year=2023)
+    data = {"energy": {"electricity": {"v": "1,234,500", "u": "kWh"}},
+            "production": {"output_value": {"v": "1000", "u": "10k_yuan"}}}
+    report.data = report.versions[0].data = data
+    db.session.commit()
+    with app.test_request_context():
+        _join(buyer, supplier, admin)  # shares the accepted reports with the buyer
+    login(client, make.user(buyer))
+    detail = client.get(f"/buyer/suppliers/{supplier.id}").get_data(as_text=True)
+    row = detail[detail.index(f"<td>{report.site.name}</td>"):]
+    row = row[:row.index("</tr>")]
+    # 1,234.5 MWh; 1,234.5 MWh × 0.5306 tCO2/MWh (2023) = 655.026 tCO2; per 1,000 × 10,000 yuan: 0.655
+    assert "1,234.5" in row and "655.026" in row and "0.655" in row
+    assert "COD" not in detail  # only the indicators some shared report has a value for
