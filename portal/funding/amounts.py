@@ -26,6 +26,11 @@ class AmountBreakdown:
     amount: Decimal  # the most the programme gives for this project
 
 
+def whole_yuan(amount: Decimal) -> bool:
+    """Whether `amount` has no fen: funding amounts (budgets, caps, requests, approvals, payments) are whole yuan."""
+    return amount == amount.to_integral_value()
+
+
 def eligible_investment(plan, base_parts) -> Decimal:
     """The sum of the chosen cost parts over the plan's measures, in yuan."""
     return sum((getattr(m, part) or Decimal(0) for m in plan.measures for part in base_parts), Decimal(0))

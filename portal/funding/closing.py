@@ -103,7 +103,7 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
             raise ServiceError(NOT_ALLOWED, code="not_allowed")
     if amount is None or amount <= 0:
         raise ServiceError(_l("Enter the amount paid in yuan, for example 750,000."), field="amount")
-    services.check_cents(amount, "amount")
+    services.check_whole_yuan(amount, "amount")
     signed_on = application.agreement.signed_on if application.agreement is not None else None
     if paid_on is None or paid_on > today or (signed_on is not None and paid_on < signed_on):
         raise ServiceError(_l("Enter the day it was paid (not in the future, not before the agreement was "

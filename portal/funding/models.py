@@ -89,7 +89,8 @@ class FundingApplication(ReviewedOrgOwned, db.Model):
     final_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     submitted_breakdown: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="draft")
-    # The eligibility results when it was last submitted: [{"key", "outcome", "data", "fix"}, ...]
+    # The eligibility results when it was last submitted: [{"key", "label", "outcome", "data", "fix", "rule",
+    # "facts"}, ...] (rules.as_data); rows kept before "rule" and "facts" were have only the text.
     eligibility: Mapped[list | None] = mapped_column(JSON)
     panel_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     decision_reasons: Mapped[str | None] = mapped_column(Text)

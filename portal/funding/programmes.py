@@ -12,10 +12,10 @@ from sqlalchemy import select
 from portal.audit.services import changes, record_event, snapshot
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.funding.amounts import COST_PARTS
+from portal.funding.amounts import COST_PARTS, whole_yuan
 from portal.funding.models import PROJECT_TYPES, FundingProgramme
 from portal.funding.rules import RULE_KEYS
-from portal.funding.services import committed_sum
+from portal.funding.services import WHOLE_YUAN, committed_sum
 from portal.locale_format import number
 from portal.locking import check_version, flush_or_conflict
 from portal.numbers import to_decimal
@@ -48,6 +48,8 @@ def read_form(form) -> tuple[dict, dict]:
     budget = to_decimal(form.get("budget") or "")
     if budget is None or budget <= 0:
         errors["budget"] = str(_l("Enter the budget in yuan, for example 20,000,000."))
+    elif not whole_yuan(budget):
+        errors["budget"] = str(WHOLE_YUAN)
     values["budget"] = budget
     values["opens_on"], values["closes_on"] = _date(form.get("opens_on") or ""), _date(form.get("closes_on") or "")
     if values["opens_on"] is None:
@@ -68,6 +70,8 @@ def read_form(form) -> tuple[dict, dict]:
         cap = to_decimal(raw) if raw else None
         if raw and (cap is None or cap <= 0):
             errors[f"cap__{kind}"] = str(_l("Enter the cap in yuan, or leave it empty for no cap."))
+        elif cap is not None and not whole_yuan(cap):
+            errors[f"cap__{kind}"] = str(WHOLE_YUAN)
         if cap is not None:
             caps[kind] = str(cap)
     base = [part for part in COST_PARTS if form.get(f"base__{part}")]

@@ -98,10 +98,13 @@ def _own_assignment(application: FundingApplication, actor) -> ExpertAssignment:
     return assignment
 
 
-def declare(application: FundingApplication, conflict: bool, note: str, *, actor) -> ExpertAssignment:
+def declare(application: FundingApplication, conflict: bool | None, note: str, *, actor) -> ExpertAssignment:
+    """`conflict` None: the expert chose neither answer, and nothing is assumed for them."""
     assignment = _own_assignment(application, actor)
     if assignment.status != "assigned":
         raise ServiceError(_l("You have already made your declaration for this application."), code="not_allowed")
+    if conflict is None:
+        raise ServiceError(_l("Choose whether you have a conflict of interest with the applicant."), field="conflict")
     if conflict and not note:
         raise ServiceError(_l("Say briefly what the conflict of interest is."), field="declaration_note")
     assignment.status = "recused" if conflict else "declared"

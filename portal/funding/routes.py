@@ -132,7 +132,8 @@ def _detail(application, *, form=None, errors=None, typed=None, score_form=None,
         else [], review_problems=review.review_problems(application), panel=review.panel_of(application),
         committed=services.committed_sum(application.programme_id), submitted=services.submitted_amount(application),
         closing=closing.page_context(application, current_user), closing_form=closing_form or {},
-        decision_letter=exports.has_decision_letter(application)), status
+        decision_letter=exports.has_decision_letter(application),
+        eligibility=rules.shown(application.eligibility or [])), status
 
 
 @bp.route("/funding/applications/<int:application_id>", methods=["GET", "POST"])
@@ -224,11 +225,21 @@ def assign_experts(application_id):
 def declare(application_id):
     found = owned_or_404(FundingApplication, application_id)
     require(is_agency_member)
-    conflict = request.form.get("conflict") == "yes"
+    conflict = {"yes": True, "no": False}.get(request.form.get("conflict", ""))
     note = (request.form.get("declaration_note") or "").strip()
-    return _run(application_id, lambda: review.declare(found, conflict, note, actor=current_user),
-                _("You have recused yourself from this application.") if conflict
-                else _("Declaration recorded: you may now score."), "review")
+    try:
+        review.declare(found, conflict, note, actor=current_user)
+        db.session.commit()
+    except ServiceError as err:
+        db.session.rollback()
+        if not err.field:
+            flash(err.message, "error")
+            return redirect(url_for("funding.application", application_id=application_id, _anchor="review"))
+        return _detail(db.session.get(FundingApplication, application_id), score_form=request.form,
+                       errors={err.field: err.message}, status=422)
+    flash(_("You have recused yourself from this application.") if conflict
+          else _("Declaration recorded: you may now score."), "success")
+    return redirect(url_for("funding.application", application_id=application_id, _anchor="review"))
 
 
 @bp.post("/funding/applications/<int:application_id>/scores")

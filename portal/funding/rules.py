@@ -206,9 +206,54 @@ def blocking(results: list[RuleResult]) -> list[RuleResult]:
     return [r for r in results if r.outcome == FAILED]
 
 
-def as_data(results: list[RuleResult]) -> list[dict]:
-    return [{"key": r.key, "label": r.label, "outcome": r.outcome, "data": [list(d) for d in r.data], "fix": r.fix}
-            for r in results]
+def as_data(rules: list[dict], results: list[RuleResult], facts: Facts) -> list[dict]:
+    """The results to keep with an application: their text as it read then, and the rule and the facts they came
+    from, so that `shown` words them again in the reader's language."""
+    kept_facts = facts_as_data(facts)
+    return [{"key": r.key, "label": r.label, "outcome": r.outcome, "data": [list(d) for d in r.data], "fix": r.fix,
+             "rule": rule, "facts": kept_facts} for rule, r in zip(rules, results, strict=True)]
+
+
+def shown(kept: list[dict]) -> list[RuleResult]:
+    """Kept results in the reader's language, evaluated again from the rule and the facts kept with them. Results
+    kept before those were (or whose outcome would now differ) show their text as it was written."""
+    results = []
+    for entry in kept:
+        again = None
+        if (entry.get("rule") or {}).get("key") in EVALUATORS and entry.get("facts"):
+            try:
+                again = evaluate([entry["rule"]], facts_from_data(entry["facts"]))[0]
+            except (KeyError, TypeError, ValueError):  # kept in an older shape: show the text as it was kept
+                again = None
+        if again is None or again.outcome != entry["outcome"]:
+            again = RuleResult(entry["key"], entry["label"], entry["outcome"],
+                               tuple(tuple(d) for d in entry["data"]), entry.get("fix"))
+        results.append(again)
+    return results
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def facts_as_data(facts: Facts) -> dict:
+    return {"applying_on": _iso(facts.applying_on), "district": facts.district, "rating_level": facts.rating_level,
+            "rating_year": facts.rating_year, "plan_title": facts.plan_title, "plan_status": facts.plan_status,
+            "completed_on": _iso(facts.completed_on), "other_applications": list(facts.other_applications),
+            "penalties": [{"decision_number": p.decision_number, "decided_on": _iso(p.decided_on), "major": p.major,
+                           "rectified": p.rectified} for p in facts.penalties]}
+
+
+def facts_from_data(data: dict) -> Facts:
+    penalties = tuple(Penalty(p["decision_number"], _from_iso(p["decided_on"]), p["major"], p["rectified"])
+                      for p in data["penalties"])
+    return Facts(**{**data, "applying_on": _from_iso(data["applying_on"]), "penalties": penalties,
+                    "completed_on": _from_iso(data["completed_on"]),
+                    "other_applications": tuple(data["other_applications"])})
 
 
 def what_if(facts: Facts, *, applying_on: date | None = None, rating_level: str | None = None,

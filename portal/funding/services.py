@@ -5,7 +5,7 @@ application's timeline, and e-mailed to the supplier's admins."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -36,6 +36,7 @@ from portal.workdays import calendar
 CONFLICT = _l("Someone else changed this application while you were working on it. What you typed is still in "
               "the form; check it against the current application and send it again.")
 OTHER_MATERIAL = "other"
+WHOLE_YUAN = _l("Enter whole yuan, without fen.")
 
 
 def eligibility(programme: FundingProgramme, organisation, plan, *, today: date,
@@ -73,11 +74,11 @@ def start(programme: FundingProgramme, plan, project_type: str, *, actor, today:
         raise ServiceError(_l("Choose the kind of project."), field="project_type")
     if plan.status not in rules.APPROVED_PLAN_STATUSES:
         raise ServiceError(_l("Apply with a plan the technical agency has approved."), field="plan_id")
-    _facts, results = eligibility(programme, plan.site.organisation, plan, today=today)
+    facts, results = eligibility(programme, plan.site.organisation, plan, today=today)
     _refuse_failures(results)
     application = FundingApplication(organisation_id=plan.organisation_id, programme=programme, plan=plan,
                                      project_type=project_type, summary=plan.summary,
-                                     eligibility=rules.as_data(results))
+                                     eligibility=rules.as_data(programme.rules or [], results, facts))
     db.session.add(application)
     application.events.append(ApplicationEvent(action="create", to_status="draft", actor_id=actor.id))
     record_event("funding.application_created", application, actor=actor,
@@ -85,20 +86,16 @@ def start(programme: FundingProgramme, plan, project_type: str, *, actor, today:
     return application
 
 
-def check_cents(amount: Decimal, field: str) -> None:
-    """Amounts are stored in yuan with two decimals: more decimals are refused, never rounded by the database."""
-    try:
-        exact = amount == amount.quantize(Decimal("0.01"))
-    except InvalidOperation:  # too many digits to hold in cents at all
-        exact = False
-    if not exact:
-        raise ServiceError(_l("Give the amount in yuan with at most two decimals (fen)."), field=field)
+def check_whole_yuan(amount: Decimal, field: str) -> None:
+    """Funding amounts are whole yuan (the formula rounds down to the yuan): a fraction is refused, never rounded."""
+    if not amounts.whole_yuan(amount):
+        raise ServiceError(WHOLE_YUAN, field=field)
 
 
 def check_requested(application: FundingApplication, requested: Decimal | None, most: Decimal | None = None) -> None:
     if requested is None:
         return
-    check_cents(requested, "requested_amount")
+    check_whole_yuan(requested, "requested_amount")
     most = submitted_amount(application).amount if most is None else most
     if requested <= 0 or requested > most:
         raise ServiceError(_l("Ask for more than 0 and at most %(most)s yuan, the amount this programme's formula "
@@ -152,7 +149,7 @@ def committed_sum(programme_id: int) -> Decimal:
 def _approve(application: FundingApplication, amount: Decimal | None) -> None:
     most = submitted_amount(application).amount
     amount = amount if amount is not None else (application.requested_amount or most)
-    check_cents(amount, "amount")
+    check_whole_yuan(amount, "amount")
     if amount <= 0 or amount > most:
         raise ServiceError(_l("Approve more than 0 and at most %(most)s yuan (the programme's formula for this "
                               "project).", most=number(most)), field="amount")
@@ -232,9 +229,9 @@ def _before_submit(application: FundingApplication, *, today: date) -> None:
     if application.status == "draft" and not application.programme.is_open(today):
         raise ServiceError(_l("The programme closed on %(closes)s.",
                               closes=day(application.programme.closes_on)), code="closed")
-    _facts, results = eligibility(application.programme, application.organisation, application.plan, today=today,
-                                  application=application)
-    application.eligibility = rules.as_data(results)
+    facts, results = eligibility(application.programme, application.organisation, application.plan, today=today,
+                                 application=application)
+    application.eligibility = rules.as_data(application.programme.rules or [], results, facts)
     _refuse_failures(results)
     if missing := missing_materials(application):
         raise ServiceError(_l("Upload the required materials first: %(names)s.",

@@ -227,6 +227,7 @@ def expert_review(j: Journey, authority: Page, url: str) -> None:
                           ("expert2@demo.local", (22, 25, 15, 18))):
         expert = j.page(email)
         expert.goto(url)
+        expert.locator("#conflict-no").check()  # nothing is pre-selected: the expert declares
         expert.locator("#review form").filter(has=expert.locator("#conflict-no")).locator("button").click()
         for n, value in enumerate(points, start=1):
             expert.locator(f"#score__c{n}").fill(str(value))

@@ -59,33 +59,39 @@ def test_a_payment_after_the_last_one_keeps_the_typed_figures(funding, make):
     assert late.status_code == 409 and 'name="batch"' not in html and "PZ-LATE-77" in html
 
 
-def test_amounts_with_more_than_two_decimals_are_refused_not_rounded(funding):
+def test_approved_and_paid_amounts_with_fen_are_refused_not_rounded(funding):
     url = funding.apply()
     funding.to_decision(url)
-    refused = funding.act(funding.authority, url, "approve", "", amount="1000.005")
-    assert refused.status_code == 422 and funding.current().status == "decision"
-    assert funding.act(funding.authority, url, "approve", "", amount="1000.50").status_code == 302
+    for typed in ("1,200,000.50", "1000.005"):
+        refused = funding.act(funding.authority, url, "approve", "", amount=typed)
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and 'id="amount-approve-error"' in html and f'value="{typed}"' in html
+        assert "Enter whole yuan, without fen." in html and funding.current().status == "decision"
+    assert funding.act(funding.authority, url, "approve", "", amount="1,200,000.00").status_code == 302
+    assert funding.current().approved_amount == Decimal("1200000")
     funding.act(funding.authority, url, "start_notice")
     application = funding.current()
     application.notice_ends_on = date.today() - timedelta(days=2)
     db.session.commit()
     funding.act(funding.authority, url, "end_notice", "无异议")
     record_agreement(funding, url)
-    tiny = pay(funding, url, "0.001", "PZ-1")
-    assert tiny.status_code == 422 and "two decimals" in tiny.get_data(as_text=True)
-    assert pay(funding, url, "1e30", "PZ-1").status_code == 422
+    for typed in ("0.50", "0.001", "1e30"):
+        refused = pay(funding, url, typed, "PZ-1")
+        assert refused.status_code == 422
+    assert "Enter whole yuan, without fen." in pay(funding, url, "750,000.5", "PZ-1").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Disbursement)) == 0
-    with_cents = pay(funding, url, "0.50", "PZ-1")
-    assert with_cents.status_code == 302
-    assert funding.current().disbursements[0].amount == Decimal("0.50")
+    assert pay(funding, url, "750,000", "PZ-1").status_code == 302
+    assert funding.current().disbursements[0].amount == Decimal("750000")
 
 
-def test_a_requested_amount_with_more_than_two_decimals_is_refused(funding):
+def test_a_requested_amount_with_fen_is_refused_beside_the_field(funding):
     url = funding.apply()
-    response = funding.supplier.post(url, data={"project_type": "upgrade", "requested_amount": "1000.001",
-                                                "version": funding.current().version_id})
-    assert response.status_code == 422 and 'value="1000.001"' in response.get_data(as_text=True)
-    assert funding.current().requested_amount is None
+    for typed in ("1,400,000.5", "1000.001"):
+        response = funding.supplier.post(url, data={"project_type": "upgrade", "requested_amount": typed,
+                                                    "version": funding.current().version_id})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and f'value="{typed}"' in html and 'id="requested_amount-error"' in html
+        assert "Enter whole yuan, without fen." in html and funding.current().requested_amount is None
 
 
 def test_numbers_longer_than_their_column_are_refused_not_cut(funding):

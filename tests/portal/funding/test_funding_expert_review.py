@@ -43,7 +43,8 @@ def test_an_expert_who_recuses_is_replaced_and_does_not_count(funding):
     # Scoring before declaring is refused.
     response = first.post(url + "/scores", data=split_score(80) | {"comments": "x"})
     assert response.status_code == 422
-    assert first.post(url + "/declaration", data={"conflict": "yes", "declaration_note": ""}).status_code == 302
+    refused = first.post(url + "/declaration", data={"conflict": "yes", "declaration_note": ""})
+    assert refused.status_code == 422 and 'id="declaration_note-error"' in refused.get_data(as_text=True)
     assert funding.current().assignments[0].status == "assigned"  # a recusal says what the conflict is
     first.post(url + "/declaration", data={"conflict": "yes", "declaration_note": "曾为申请单位提供咨询"})
     assert funding.current().assignments[0].status == "recused"
@@ -72,6 +73,23 @@ def test_an_expert_who_recuses_is_replaced_and_does_not_count(funding):
     assert "funding.site_check_due" not in told[funding.experts[0].id]  # recused: not asked to the site either
     assert funding.act(fourth, url, "verify_site", "现场核查：设施运行正常").status_code == 302
     assert funding.current().status == "decision"
+
+
+def test_an_expert_declares_explicitly_and_no_answer_is_assumed(funding):
+    url = funding.apply()
+    funding.to_expert_review(url)
+    funding.authority.post(url + "/experts", data={"expert_id": [e.id for e in funding.experts[:3]]})
+    expert = funding.client(funding.experts[0])
+    page = expert.get(url).get_data(as_text=True)
+    assert 'id="conflict-no"' in page and 'value="no" checked' not in page and 'value="yes" checked' not in page
+    refused = expert.post(url + "/declaration", data={"declaration_note": ""})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="conflict-error"' in html
+    assert funding.current().assignments[0].status == "assigned" and funding.current().assignments[0].declared_at \
+        is None
+    assert expert.post(url + "/declaration", data={"conflict": "maybe"}).status_code == 422
+    assert expert.post(url + "/declaration", data={"conflict": "no"}).status_code == 302
+    assert funding.current().assignments[0].status == "declared"
 
 
 def test_scores_outside_the_rubric_are_refused_beside_the_field_and_kept(funding):

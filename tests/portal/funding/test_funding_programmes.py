@@ -48,3 +48,13 @@ def test_a_supplier_cannot_define_programmes(app, make):
     supplier = app.test_client()
     login(supplier, make.user(make.org("supplier")))
     assert supplier.post("/admin/funding/new", data=FORM).status_code == 403
+
+
+def test_a_budget_or_cap_with_fen_is_refused_beside_its_field(app, make):
+    admin = app.test_client()
+    login(admin, make.user(None, locale="en"))
+    response = admin.post("/admin/funding/new", data=FORM | {"budget": "30,000,000.5", "cap__upgrade": "9999999.99"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="budget-error"' in html and 'id="cap__upgrade-error"' in html
+    assert "Enter whole yuan, without fen." in html
+    assert db.session.scalars(db.select(FundingProgramme)).first() is None

@@ -174,3 +174,21 @@ def test_an_application_needs_a_plan_the_agency_approved(funding):
         "plan_id": funding.plan.id, "project_type": "upgrade"})
     assert response.status_code == 422
     assert db.session.scalar(db.select(db.func.count()).select_from(FundingApplication)) == 0
+
+
+def test_eligibility_kept_with_an_application_reads_in_the_readers_language(funding, make):
+    chinese = funding.client(make.user(funding.org, locale="zh"))
+    url = funding.apply(client=chinese)  # checked, and kept, while the page spoke Chinese
+    page = funding.supplier.get(url).get_data(as_text=True)
+    english = page.split('id="eligibility-heading"')[1].split("</section>")[0]
+    assert "District in your profile" in english and "Completed after" in english
+    assert "贵单位资料中的行政区" not in english and "须晚于此日期完成" not in english
+    assert "年" not in english  # the dates are English too
+    assert "贵单位资料中的行政区" in chinese.get(url).get_data(as_text=True)
+    # Results kept before the rule and its facts were kept with them show as they were written.
+    application = funding.current()
+    application.eligibility = [{"key": "registered_in_city", "label": "在本市注册", "outcome": "passed",
+                                "data": [["贵单位资料中的行政区", "宝安区"]], "fix": None}]
+    db.session.commit()
+    page = funding.supplier.get(url)
+    assert page.status_code == 200 and "贵单位资料中的行政区: 宝安区" in page.get_data(as_text=True)
