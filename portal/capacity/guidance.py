@@ -113,10 +113,16 @@ def _schedule(guidance_request: GuidanceRequest, visit_at, expert_ids: list[int]
         guidance_request.schedule_note = note
 
 
+def findings_wait_until(guidance_request: GuidanceRequest, today: date) -> date | None:
+    """The day of the visit while it is still ahead (findings are recorded from that day on), else None."""
+    visit_day = local_time.local_day(guidance_request.visit_at) if guidance_request.visit_at else None
+    return visit_day if visit_day is not None and visit_day > today else None
+
+
 def _record(guidance_request: GuidanceRequest, findings: list[dict], today: date) -> None:
-    if local_time.local_day(guidance_request.visit_at) > today:
+    if visit_day := findings_wait_until(guidance_request, today):
         raise ServiceError(_l("The visit is planned for %(day)s; record its findings after it.",
-                              day=format_date(local_time.local_day(guidance_request.visit_at))), code="too_early")
+                              day=format_date(visit_day)), code="too_early")
     if not findings:
         raise ServiceError(_l("Record at least one finding with its topic, severity and description."),
                            field="findings")

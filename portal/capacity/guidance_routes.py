@@ -67,6 +67,7 @@ def _detail(guidance_request: GuidanceRequest, *, typed=None, errors=None, statu
         experts=guidance.agency_experts(current_user.organisation_id) if is_agency_member(current_user) else [],
         can_start_plan=can_start_plan(current_user, guidance_request), plan=guidance.plan_of(guidance_request),
         visit_value=local_time.input_value(guidance_request.visit_at), max_findings=guidance.MAX_FINDINGS,
+        findings_from=guidance.findings_wait_until(guidance_request, local_time.today()),
         preferred=[local_time.parse_day(d) for d in guidance_request.preferred_dates]), status
 
 

@@ -80,7 +80,7 @@ def edit_training(training_id):
     training = owned_or_404(Training, training_id)
     if request.method == "GET":
         return _form_page(training)
-    values, errors = trainings.read_training(request.form)
+    values, errors = trainings.read_training(request.form, training)
     if errors:
         return _form_page(training, values=request.form, errors=errors, status=422)
     try:
@@ -133,8 +133,8 @@ def act_training(training_id):
         db.session.rollback()
         if not err.field:
             flash(err.message, "error")  # the reason typed stays in the form; a field's error shows beside it
-        return _detail(owned_or_404(Training, training_id, options=_FULL),
-                       typed={"reason": reason, "errors": {err.field: err.message} if err.field else {}},
+        typed = {"action": action, "reason": reason, "errors": {err.field: err.message} if err.field else {}}
+        return _detail(owned_or_404(Training, training_id, options=_FULL), typed=typed,
                        status=422 if err.field else 409)
     flash(_("The training is published: suppliers can register.") if action == "publish" else
           _("The training is cancelled; registered suppliers have been told."), "success")

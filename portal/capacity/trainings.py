@@ -28,16 +28,22 @@ FIELDS = ("title", "description", "starts_at", "ends_at", "mode", "place", "onli
           "registration_deadline")
 MAX_ATTENDEES = 50  # names on one registration; a larger group talks to the agency first
 MAX_CAPACITY = 5000
+STARTS_IN_PAST = _l("This time has passed: a training starts in the future.")
+DEADLINE_PAST = _l("This day has passed: registration closes today or later.")
 
 
-def read_training(form) -> tuple[dict, dict]:
-    """(values, errors by field) from the training form; times are Shenzhen time."""
+def read_training(form, current: Training | None = None) -> tuple[dict, dict]:
+    """(values, errors by field) from the training form; times are Shenzhen time. A start or a last day to register
+    already past is refused unless it is the one `current` (the training edited) already has."""
     values, errors = {key: (form.get(key) or "").strip() for key in FIELDS}, {}
     if not values["title"]:
         errors["title"] = _l("Give the training a title.")
     starts, ends = local_time.parse_local(values["starts_at"]), local_time.parse_local(values["ends_at"])
     if starts is None:
         errors["starts_at"] = _l("Enter the date and time it starts.")
+    elif starts <= utcnow() and (current is None or local_time.input_value(starts) !=
+                                 local_time.input_value(current.starts_at)):  # to the minute, as the form shows it
+        errors["starts_at"] = STARTS_IN_PAST
     if ends is None:
         errors["ends_at"] = _l("Enter the date and time it ends.")
     elif starts is not None and ends <= starts:
@@ -56,6 +62,8 @@ def read_training(form) -> tuple[dict, dict]:
         errors["registration_deadline"] = _l("Enter the last day to register.")
     elif starts is not None and deadline > local_time.local_day(starts):
         errors["registration_deadline"] = _l("Registration must close on or before the day the training starts.")
+    elif deadline < local_time.today() and (current is None or deadline != current.registration_deadline):
+        errors["registration_deadline"] = DEADLINE_PAST
     return {**values, "starts_at": starts, "ends_at": ends, "capacity": capacity, "registration_deadline": deadline,
             "place": values["place"] if values["mode"] == "in_person" else None,
             "online_link": values["online_link"] if values["mode"] == "online" else None,
@@ -98,6 +106,10 @@ def publish(training: Training, *, expected_version: int | None, actor) -> None:
     if training.starts_at <= utcnow():
         raise ServiceError(_l("This training has already started; change its dates before publishing it."),
                            field="starts_at")
+    if training.registration_deadline < local_time.today():
+        raise ServiceError(_l("Registration for this training closed on %(day)s; change the last day to register "
+                              "before publishing it.", day=format_date(training.registration_deadline)),
+                           field="registration_deadline")
     training.status = "published"
     flush_or_conflict(CONFLICT)
     record_event("training.published", training, actor=actor, organisation_id=training.organiser_id,

@@ -66,6 +66,11 @@ def add_days(first: date, last: date, kind: str, name: str, *, actor) -> list[da
     if (last - first).days >= LONGEST_RANGE_DAYS:
         raise ServiceError(_l("Enter at most %(days)s days at a time.", days=LONGEST_RANGE_DAYS), field="last")
     wanted = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if kind == "workday" and (weekdays := [d for d in wanted if d.weekday() < 5]):
+        # 调休: only a Saturday or a Sunday is made a working day; Monday to Friday already are.
+        raise ServiceError(_l("A working day on a weekend falls on a Saturday or Sunday; %(days)s is a weekday.",
+                              days=", ".join(d.isoformat() for d in weekdays)),
+                           field="first" if first in weekdays else "last")
     if taken := sorted(_adjustments(first, last)):
         raise ServiceError(_l("Already in the calendar: %(days)s. Remove them first to change them.",
                               days=", ".join(d.isoformat() for d in taken)), field="first")

@@ -83,7 +83,12 @@ def test_the_agency_schedules_visits_and_records_findings_on_the_timeline(world)
     item = world.current(GuidanceRequest, item.id)
     assert item.status == "scheduled" and [u.id for u in item.experts] == [world.expert.id]
     early = world.act(world.agency_client, item, "record", "", **FINDING)
-    assert early.status_code == 422 and "加药泵无流量计" in early.get_data(as_text=True)
+    assert early.status_code == 422 and "加药泵无流量计" in early.get_data(as_text=True)  # kept, to copy from
+    visit_day = (item.visit_at + timedelta(hours=8)).date()
+    for page in (early.get_data(as_text=True),
+                 world.agency_client.get(f"/guidance-requests/{item.id}").get_data(as_text=True)):
+        assert 'name="finding-0-topic"' not in page  # the form only from the visit day on, with the day instead
+        assert f"The findings can be recorded from {visit_day.strftime('%b')}" in page
     visited = _visited(world)
     assert visited.status == "visited"
     assert [(f.topic, f.severity) for f in visited.findings] == [("wastewater", "high"), ("hazardous_waste", "medium")]
@@ -98,6 +103,10 @@ def test_a_finding_without_severity_is_refused_with_everything_kept(world):
     item = world.request_visit()
     world.act(world.agency_client, item, "schedule", "", expert_id=str(world.expert.id),
               visit_at=shenzhen_input(datetime.now(UTC) + timedelta(days=1)))
+    item = world.current(GuidanceRequest, item.id)
+    item.visit_at = datetime.now(UTC) - timedelta(minutes=10)  # the visit took place
+    db.session.commit()
+    assert 'name="finding-0-topic"' in world.agency_client.get(f"/guidance-requests/{item.id}").get_data(as_text=True)
     response = world.act(world.agency_client, item, "record", "", **{**FINDING, "finding-1-severity": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Choose how serious it is" in page and "污泥暂存间无防渗标识" in page

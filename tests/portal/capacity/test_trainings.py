@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from portal.capacity.models import Training, TrainingRegistration
 from portal.extensions import db
 from portal.notifications.models import Notification
+from tests.portal.capacity.conftest import shenzhen_input
 
 PDF = b"%PDF-1.4 slides"
 
@@ -37,6 +38,46 @@ def test_the_training_form_says_what_is_wrong_and_keeps_what_was_typed(world):
     assert "https://" in page and "from 1 to" in page and "on or before the day the training starts" in page
     assert 'value="meeting room 3"' in page and 'value="VOCs 治理实务"' in page
     assert db.session.scalars(db.select(Training)).first() is None
+
+
+def test_a_start_or_deadline_already_past_is_refused_on_saving_and_publishing(world):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    past = world.training_form(starts_at=shenzhen_input(yesterday), ends_at=shenzhen_input(yesterday + timedelta(
+        hours=3)), registration_deadline=(yesterday - timedelta(days=1)).date().isoformat())
+    refused = world.agency_client.post("/trainings/new", data=past)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="starts_at-error"' in page and "starts in the future" in page
+    assert db.session.scalars(db.select(Training)).first() is None
+    late = world.agency_client.post("/trainings/new", data=world.training_form(
+        registration_deadline=(datetime.now(UTC) - timedelta(days=2)).date().isoformat()))
+    assert late.status_code == 422 and 'id="registration_deadline-error"' in late.get_data(as_text=True)
+    # A draft whose day passed meanwhile: publishing says why beside the button, with the way to change it.
+    assert world.agency_client.post("/trainings/new", data=world.training_form()).status_code == 302
+    training = world.current(Training)
+    training.registration_deadline = datetime.now(UTC).date() - timedelta(days=3)
+    db.session.commit()
+    response = world.agency_client.post(f"/trainings/{training.id}/act",
+                                        data={"action": "publish", "version": training.version_id})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="publish-error-1"' in page and "change the last day" in page
+    assert f"/trainings/{training.id}/edit" in page and world.current(Training).status == "draft"
+    training.starts_at, training.ends_at = yesterday, yesterday + timedelta(hours=3)
+    db.session.commit()
+    response = world.agency_client.post(f"/trainings/{training.id}/act",
+                                        data={"action": "publish", "version": training.version_id})
+    assert response.status_code == 422 and "already started" in response.get_data(as_text=True)
+    # Saving it again without touching the past dates is not refused for them; new dates make it publishable.
+    kept = world.agency_client.post(f"/trainings/{training.id}/edit", data={
+        **world.training_form(title="改名"), "starts_at": shenzhen_input(yesterday),
+        "ends_at": shenzhen_input(yesterday + timedelta(hours=3)),
+        "registration_deadline": training.registration_deadline.isoformat(), "version": training.version_id})
+    assert kept.status_code == 302 and world.current(Training).title == "改名"
+    training = world.current(Training)
+    assert world.agency_client.post(f"/trainings/{training.id}/edit", data={
+        **world.training_form(), "version": training.version_id}).status_code == 302
+    training = world.current(Training)
+    assert world.agency_client.post(f"/trainings/{training.id}/act", data={
+        "action": "publish", "version": training.version_id}).status_code == 302
 
 
 def test_suppliers_cannot_run_trainings(world):

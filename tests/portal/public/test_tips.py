@@ -51,7 +51,9 @@ def test_a_tip_is_shown_only_once_accepted_and_only_in_the_reviewers_words(world
     assert "RAW" not in english.get("/public/published.csv").get_data(as_text=True)
     reviewer = signed_in(app, make.user(make.org("agency"), locale="en"))
     queue = reviewer.get("/tips").get_data(as_text=True)
-    assert "RAW 张三说夜间偷排" in queue
+    assert "RAW 张三说夜间偷排" in queue  # shown to read, not offered as the text to publish
+    box = queue.split(f'id="published-{tip.id}"')[1].split("</textarea>")[0]
+    assert box.endswith(">") and "RAW" not in box
     refused = reviewer.post(f"/tips/{tip.id}/decide", data={"decision": "accepted", "published_text": " ",
                                                             "version": tip.version_id})
     assert refused.status_code == 422 and tips_now()[-1].status == "new"

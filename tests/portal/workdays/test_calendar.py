@@ -63,3 +63,14 @@ def test_only_platform_admins_keep_the_calendar(make, client):
     login(client, supplier)
     assert client.get("/admin/calendar").status_code == 403
     assert _enter(client, "2026-12-01", "2026-12-01", "holiday", "x").status_code == 403
+
+
+def test_a_makeup_working_day_falls_on_a_weekend(make, client):
+    login(client, make.user(locale="en"))
+    response = _enter(client, "2027-01-04", "2027-01-04", "workday", "元旦调休")  # a Monday
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="first-error"' in page and "2027-01-04 is a weekday" in page
+    assert _enter(client, "2027-01-02", "2027-01-04", "workday", "元旦调休").status_code == 422  # Sat to Mon
+    assert db.session.scalars(select(CalendarDay)).all() == []
+    assert _enter(client, "2027-01-02", "2027-01-03", "workday", "元旦调休").status_code == 302  # Sat and Sun
+    assert _enter(client, "2027-01-04", "2027-01-04", "holiday", "元旦").status_code == 302  # holidays: any day
