@@ -107,9 +107,11 @@ def test_decline_is_stored_as_declined_and_tells_the_inviting_admins(client, mak
     admin = make.user(supplier)
     _buyer, buyer_admin, invitation = _invited(client, make, supplier)
     login(client, admin)
+    assert 'id="not-in-a-chain"' not in client.get("/supply-chain").get_data(as_text=True)  # it is invited
     assert client.post(f"/supply-chain/received/{invitation.id}/decline").status_code == 302
     db.session.refresh(invitation)
     assert invitation.status == "declined"
+    assert 'id="not-in-a-chain"' in client.get("/supply-chain").get_data(as_text=True)  # not an empty page
     told = db.session.scalars(db.select(Notification).where(Notification.user_id == buyer_admin.id,
                                                             Notification.kind == "chain.declined")).all()
     assert len(told) == 1
