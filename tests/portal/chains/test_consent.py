@@ -139,4 +139,5 @@ def test_the_buyer_reads_the_key_figures_of_a_shared_report(app, client, make):
     row = row[:row.index("</tr>")]
     # 1,234.5 MWh; 1,234.5 MWh × 0.5306 tCO2/MWh (2023) = 655.026 tCO2; per 1,000 × 10,000 yuan: 0.655
     assert "1,234.5" in row and "655.026" in row and "0.655" in row
+    assert "用电量 (兆瓦时)" in detail  # each figure's column names the indicator and its unit
     assert "COD" not in detail  # only the indicators some shared report has a value for
