@@ -1,7 +1,6 @@
 """Suppliers' annual reports: create, fill section by section, attach evidence, submit, correct."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from portal import files
 from portal.access import is_platform_admin, is_supplier, owned_or_404, require, requires
 from portal.errors import ServiceError
 from portal.extensions import db
+from portal.locale_format import moment
 from portal.locking import sent_version
 from portal.reports import derived, evidence, section_form, services, workflow
 from portal.reports.forms import CorrectionForm, DecisionForm, EvidenceForm, NewReportForm
@@ -116,8 +116,8 @@ def edit_section(report_id, section_key):
         flash(err.message, "error")
         return _section_page(report, sec, status=409, conflict=True, typed=values)
     if wants_json:
-        return jsonify(saved_at=format_datetime(report.updated_at, "short"), version=report.version_id)
-    flash(_("Saved %(when)s.", when=format_datetime(report.updated_at, "short")), "success")
+        return jsonify(saved_at=moment(report.updated_at), version=report.version_id)
+    flash(_("Saved %(when)s.", when=moment(report.updated_at)), "success")
     target = request.form.get("next_section")
     if target and section(target):
         return redirect(url_for("reports.edit_section", report_id=report.id, section_key=target))

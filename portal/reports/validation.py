@@ -133,10 +133,14 @@ def cross_checks(data: dict) -> Iterable[Issue]:
         made, moved, end = (_row_value(row, lines, key, "t") for key in ("generated", "transferred", "stored_end"))
         if None not in (made, moved, end):
             gap = start + made - moved - end
-            if abs(gap) > BALANCE_TOLERANCE:
+            if gap > BALANCE_TOLERANCE:
                 yield Issue("warning", f"hazardous_waste.lines.{number}.stored_end", _l(
                     "Stored at the start + generated − transferred should equal stored at the end; %(gap)s t "
                     "is unaccounted for. Check the ledger, or explain.", gap=_number(gap)))
+            elif gap < -BALANCE_TOLERANCE:
+                yield Issue("warning", f"hazardous_waste.lines.{number}.stored_end", _l(
+                    "Stored at the end is %(gap)s t more than stored at the start + generated − transferred. Check "
+                    "the ledger, or explain.", gap=_number(-gap)))
         if moved and not parse(next(c for c in lines.columns if c.key == "handler_licence"),
                                row.get("handler_licence")).value:
             yield Issue("error", f"hazardous_waste.lines.{number}.handler_licence", _l(

@@ -112,6 +112,8 @@ def test_autosave_answers_json_with_the_new_version(supplier):
                                     data={"electricity": "5", "electricity__unit": "kWh", "version": version},
                                     headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.get_json()["version"] == version + 1
+    # Written as the page writes the time it was saved ("2026年12月6日 10:07"), not a second, shorter form.
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", response.get_json()["saved_at"])
 
 
 def test_starting_from_last_year_copies_values_and_carries_storage_forward(supplier):
@@ -180,3 +182,12 @@ def test_a_report_for_a_year_that_has_not_begun_is_refused_beside_the_year(suppl
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and f"请填写 {today().year} 年或更早的年份" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(AnnualReport)) == 0
+
+
+def test_a_field_with_only_a_warning_is_not_drawn_as_valid(supplier):
+    report_id = supplier.new_report()
+    supplier.save(report_id, "hazardous_waste", {"lines-0-code": "900-041-49", "lines-0-name": "废包装桶"})
+    page = supplier.client.get(f"/reports/{report_id}/sections/hazardous_waste").get_data(as_text=True)
+    code_input = re.search(r'<input[^>]*name="lines-0-code"[^>]*>', page).group(0)
+    assert 'aria-invalid="false"' not in code_input  # Pico draws that with a green tick; a warning is no tick
+    assert 'aria-describedby=' in code_input  # the warning itself is read with the field
