@@ -15,8 +15,10 @@ from sqlalchemy.orm import selectinload
 from portal import files, local_time
 from portal.access import is_supplier, owned_or_404, requires
 from portal.assessment.models import Assessment
+from portal.assessment.services import questionnaire
 from portal.errors import ServiceError, run_then_redirect
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.locking import sent_version
 from portal.orgs.models import OrgKind
 from portal.pagination import paginate
@@ -79,8 +81,11 @@ def new():
             flash(_("Plan started. The baseline was taken from the site's latest accepted annual report where "
                     "there is one."), "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
+    questions = questionnaire(assessment.benchmark) if assessment else None
     return render_template("plans/new.html", sites=sites, assessment=assessment, gaps=gaps, title=title,
-                           errors=errors, chosen_site=request.form.get("site_id")), 422 if errors else 200
+                           errors=errors, chosen_site=request.form.get("site_id"), locale=current_locale(),
+                           gap_questions=[(g, questions.question(g) if questions else None) for g in gaps]
+                           ), 422 if errors else 200
 
 
 def _detail(plan, *, errors=None, form=None, measure_form=None, measure_errors=None, comment=None, progress=None,

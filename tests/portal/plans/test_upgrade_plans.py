@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from portal.assessment.services import questionnaire
 from portal.demo_reports import q
 from portal.extensions import db
 from portal.plans.models import PlanFile, UpgradePlan
@@ -136,6 +137,9 @@ def test_a_stale_form_gets_a_conflict_and_keeps_the_typed_title(world):
 def test_a_plan_starts_from_chosen_assessment_gaps(world, make, benchmark):
     created = world.supplier.post("/assessments", data={"benchmark_id": benchmark.id, "year": 2026})
     assessment_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    form = world.supplier.get(f"/plans/new?assessment={assessment_id}&gap=Q3.1&gap=Q4.2").get_data(as_text=True)
+    q31 = next(q for q in questionnaire(benchmark).questions() if q.id == "Q3.1")
+    assert f"<strong>Q3.1</strong> {q31.text_zh}" in form  # each gap with its question, not the code alone
     _url, plan = world.start(assessment=assessment_id, gap=["Q3.1", "Q4.2"])
     assert plan.assessment_id == assessment_id and plan.gaps == ["Q3.1", "Q4.2"]
 
