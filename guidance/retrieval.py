@@ -6,6 +6,7 @@ the same ranking can be composed into LangChain pipelines (`retriever.invoke("..
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +25,10 @@ MAX_CONTEXT_CHARS = 100
 # What marks a short question as leaning on the one before ("那英文的呢？", "And the receiver?"). Length alone
 # does not: most everyday Chinese questions are short ("什么是绿色供应链？") and stand on their own.
 FOLLOW_UP_STARTS_ZH = ("那", "还有", "另外", "此外", "然后", "同样", "再问")
-FOLLOW_UP_WORDS_ZH = ("呢", "这个", "那个", "它", "上述", "前面", "刚才", "同上")
+FOLLOW_UP_WORDS_ZH = ("呢", "这个", "那个", "上述", "前面", "刚才", "同上")
+FOLLOW_UP_IT_ZH = re.compile(r"(?<![其])它")  # 它 ("it"), not 其它 ("other")
 FOLLOW_UP_STARTS_EN = ("and ", "what about", "how about", "also ", "then ", "same ")
-FOLLOW_UP_WORDS_EN = {"it", "its", "that", "this", "those", "these", "they", "them", "there"}
+FOLLOW_UP_WORDS_EN = {"it", "its", "that", "this", "those", "these", "they", "them"}
 
 
 def question_lang(text: str) -> str:
@@ -106,7 +108,7 @@ class Searcher:
         """Short, and worded as leaning on the previous question."""
         limit = self.settings.followup_max_chars
         if contains_cjk(text):  # a Chinese character carries about a word
-            return len(text) <= limit and (text.startswith(FOLLOW_UP_STARTS_ZH)
+            return len(text) <= limit and (text.startswith(FOLLOW_UP_STARTS_ZH) or bool(FOLLOW_UP_IT_ZH.search(text))
                                            or any(word in text for word in FOLLOW_UP_WORDS_ZH))
         words = text.casefold().rstrip("?？.!").split()  # English needs about four characters a word
         return len(words) <= limit // 3 and (" ".join(words).startswith(FOLLOW_UP_STARTS_EN)

@@ -8,6 +8,8 @@ from functools import lru_cache
 from babel import Locale, dates
 from flask_babel import format_date, format_decimal, get_locale, get_timezone
 
+from portal.reports import units
+
 
 def number(value) -> str:
     """"1,400,000", "12.5"; a dash for nothing."""
@@ -46,3 +48,14 @@ def moment(value, locale: str | None = None, tzinfo=None) -> str:
     if not value:
         return ""
     return _moment_text(value, locale or str(get_locale() or "zh"), tzinfo or get_timezone())
+
+
+def unit_label(code: str | None) -> str:
+    """A unit as the reader's language writes it ("千瓦时", "kWh"); a unit outside the conversion table (tCO2) as
+    written, with the chemists' subscript."""
+    if not code:
+        return ""
+    try:
+        return units.label(code, str(get_locale() or "zh"))
+    except units.UnitError:
+        return code.replace("CO2", "CO₂")

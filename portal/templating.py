@@ -14,9 +14,8 @@ from markupsafe import Markup
 from portal.access import can_manage_members, is_platform_admin, is_supplier
 from portal.assistant.display import cite_links, render_markdown
 from portal.i18n import LOCALES, current_locale, template_gettext
-from portal.locale_format import day, exact, moment, number
+from portal.locale_format import day, exact, moment, number, unit_label
 from portal.orgs.districts import district_choices, district_name
-from portal.reports import units
 from portal.reports.workflow import is_reviewer
 from portal.sites.forms import PERMIT_CATEGORIES
 
@@ -91,15 +90,6 @@ def status_label(status: str) -> str:
 def status_badge(status: str) -> Markup:
     """A status as words in a badge: its colour only repeats what the words say."""
     return Markup('<span class="badge status-{0}">{1}</span>').format(status, status_label(status))
-
-
-def unit_label(code: str | None) -> str:
-    if not code:
-        return ""
-    try:
-        return units.label(code, current_locale())
-    except units.UnitError:  # outside the conversion table (tCO2): as written, with the chemists' subscript
-        return code.replace("CO2", "CO₂")
 
 
 def org_name(org) -> str:

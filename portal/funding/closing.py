@@ -103,7 +103,6 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
             raise ServiceError(NOT_ALLOWED, code="not_allowed")
     if amount is None or amount <= 0:
         raise ServiceError(_l("Enter the amount paid in yuan, for example 750,000."), field="amount")
-    services.check_whole_yuan(amount, "amount")
     signed_on = application.agreement.signed_on if application.agreement is not None else None
     if paid_on is None or paid_on > today or (signed_on is not None and paid_on < signed_on):
         raise ServiceError(_l("Enter the day it was paid (not in the future, not before the agreement was "
@@ -121,6 +120,8 @@ def disburse(application: FundingApplication, amount: Decimal | None, paid_on: d
     if amount > left:
         raise ServiceError(_l("Only %(left)s yuan of the approved %(approved)s yuan are left to pay.",
                               left=number(left), approved=number(application.approved_amount or 0)), field="amount")
+    if amount != left:  # the balance may carry fen an older approval had; any other payment is whole yuan
+        services.check_whole_yuan(amount, "amount")
     payment = Disbursement(amount=amount, paid_on=paid_on, batch=batch, note=(note or "").strip() or None,
                            recorded_by_id=actor.id)
     comment = f"{batch} · {amount:,} · {paid_on.isoformat()}" + (f" · {payment.note}" if payment.note else "")

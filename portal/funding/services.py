@@ -5,7 +5,7 @@ application's timeline, and e-mailed to the supplier's admins."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -148,8 +148,10 @@ def committed_sum(programme_id: int) -> Decimal:
 
 def _approve(application: FundingApplication, amount: Decimal | None) -> None:
     most = submitted_amount(application).amount
-    amount = amount if amount is not None else (application.requested_amount or most)
-    check_whole_yuan(amount, "amount")
+    if amount is not None:
+        check_whole_yuan(amount, "amount")
+    else:  # the request (an older one may carry fen: approved in whole yuan, rounded down) or the formula's amount
+        amount = (application.requested_amount or most).to_integral_value(rounding=ROUND_DOWN)
     if amount <= 0 or amount > most:
         raise ServiceError(_l("Approve more than 0 and at most %(most)s yuan (the programme's formula for this "
                               "project).", most=number(most)), field="amount")

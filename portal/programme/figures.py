@@ -16,6 +16,7 @@ from portal.assessment.models import Assessment, Benchmark, Verification
 from portal.extensions import db
 from portal.funding.closing_models import Disbursement
 from portal.funding.models import COMMITTED_STATUSES, FundingApplication, FundingProgramme
+from portal.locale_format import unit_label
 from portal.numbers import to_decimal
 from portal.orgs.districts import district_name
 from portal.orgs.models import Organisation, OrgKind
@@ -25,7 +26,6 @@ from portal.plans.services import expected_totals
 from portal.programme import participation
 from portal.programme.tables import Table
 from portal.reports.models import AnnualReport
-from portal.templating import unit_label
 
 # Column names the charts pick their values by (portal.programme.routes.CHARTED).
 SUPPLIERS, APPROVED, DISBURSED = participation.SUPPLIERS, _l("Approved"), _l("Disbursed")

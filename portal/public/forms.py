@@ -14,6 +14,7 @@ TEXT_LIMIT = Length(max=5000, message=_l("Keep it under 5,000 characters."))
 NOT_A_NAME = {"匿名", "无名", "无名氏", "佚名", "不详", "无", "保密", "某某", "群众", "市民", "anonymous", "anon",
               "none", "n/a", "na", "unknown", "nobody", "-", "--", "?", "x"}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CJK = re.compile(r"[\u3400-\u9fff]")
 PHONE_DIGITS = 7  # a fixed-line number without its area code has 7 or 8 digits, a mobile 11
 ADDRESS_LETTERS = 6  # "深圳市福田区…": fewer letters than that make no postal address
 
@@ -27,7 +28,11 @@ def reachable(form, field) -> None:
     """A telephone number, an e-mail address or a postal address: something the authority can answer."""
     value = field.data or ""
     digits, letters = sum(ch.isdigit() for ch in value), sum(ch.isalpha() for ch in value)
-    if not (EMAIL.search(value) or digits >= PHONE_DIGITS or letters >= ADDRESS_LETTERS):
+    # An address names a place: it has a number or Chinese characters ("unknown" has neither), and is not a
+    # placeholder repeated ("保密保密保密").
+    address = (letters >= ADDRESS_LETTERS and (digits or CJK.search(value))
+               and not any(CJK.search(word) and not value.replace(word, "") for word in NOT_A_NAME))
+    if not (EMAIL.search(value) or digits >= PHONE_DIGITS or address):
         raise ValidationError(_l("Give a telephone number (at least 7 digits), an e-mail address or a postal "
                                  "address, so that the authority can answer you."))
 

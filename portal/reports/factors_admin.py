@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from portal.access import is_platform_admin, requires
 from portal.audit.services import record_event
@@ -17,7 +17,7 @@ from portal.errors import ServiceError
 from portal.extensions import db
 from portal.forms import STRIP
 from portal.local_time import today
-from portal.locale_format import exact
+from portal.locale_format import exact, unit_label
 from portal.reports import ghg, units
 from portal.reports.models import EmissionFactorRecord
 from portal.reports.schema import section
@@ -40,11 +40,6 @@ class FactorForm(FlaskForm):
                                          "nearest year: the difference is real"))
     submit = SubmitField(_l("Add factor"))
 
-    def validate_year(self, field) -> None:
-        if field.data and field.data > today().year:
-            raise ValidationError(_l("Factors are published for years that have begun: enter %(year)d or earlier.",
-                                     year=today().year))
-
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Why it is withdrawn"), filters=STRIP, render_kw={"rows": 1}, validators=[
@@ -53,7 +48,7 @@ class WithdrawForm(FlaskForm):
 
 
 def _form() -> FactorForm:
-    from portal.templating import ENERGY_LABELS, unit_label
+    from portal.templating import ENERGY_LABELS
 
     form = FactorForm()
     form.energy_type.choices = [(code, ENERGY_LABELS[code]) for code in ghg.ENERGY_TYPES]
@@ -65,6 +60,9 @@ def _form() -> FactorForm:
 
 def add_factor(data: dict, *, actor) -> EmissionFactorRecord:
     energy_type, unit = data["energy_type"], data["unit"]
+    if data["year"] > today().year:
+        raise ServiceError(_l("Factors are published for years that have begun: enter %(year)d or earlier.",
+                              year=today().year), field="year")
     if unit not in section("energy").item(energy_type).units:
         raise ServiceError(_l("This unit does not fit this kind of energy."), field="unit")
     if db.session.scalars(select(EmissionFactorRecord).where(EmissionFactorRecord.year == data["year"],
@@ -86,8 +84,6 @@ def _check_against_nearest_year(year: int, energy_type: str, value: Decimal, uni
     """A slip of the decimal point would change every report that uses the factor: a value under half or over twice
     the nearest year's factor of the same energy (compared per the same unit) is refused until the admin says the
     difference is real. Published grid factors move by a few per cent a year."""
-    from portal.templating import unit_label
-
     known = db.session.scalars(select(EmissionFactorRecord).where(EmissionFactorRecord.energy_type == energy_type)
                                ).all()
     if not known:
@@ -104,7 +100,8 @@ def _check_against_nearest_year(year: int, energy_type: str, value: Decimal, uni
 
 def withdraw_factor(record: EmissionFactorRecord, reason: str, *, actor) -> None:
     """Removes a factor an admin added (a wrong one can then be added again); the factors the migrations seeded
-    from their published sources stay. Reports computed with it use the nearest earlier year's factor again."""
+    from their published sources stay (they alone have no author: accounts are deactivated, never deleted). Reports
+    computed with it use the nearest earlier year's factor again, if there is one."""
     if record.created_by_id is None:
         raise ServiceError(_l("The factors shipped with the portal cite their published source and cannot be "
                               "withdrawn here."))
@@ -160,6 +157,6 @@ def withdraw(factor_id):
         flash(err.message, "error")
         return redirect(url_for("factors.index"))
     db.session.commit()
-    flash(_("Factor withdrawn. Reports of that year use the nearest earlier year's factor until a new one is added."),
-          "success")
+    flash(_("Factor withdrawn. Reports of that year use the nearest earlier year's factor, if there is one, until a "
+            "new one is added."), "success")
     return redirect(url_for("factors.index"))

@@ -4,10 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.forms import STRIP
-from portal.local_time import today
 
 
 class NewReportForm(FlaskForm):
@@ -17,12 +16,6 @@ class NewReportForm(FlaskForm):
         NumberRange(min=2000, max=2100, message=_l("Enter a year such as 2025."))])
     from_last_year = BooleanField(_l("Start from last year's report (values copied into a new draft)"))
     submit = SubmitField(_l("Create report"))
-
-    def validate_year(self, field) -> None:
-        this_year = today().year
-        if field.data and field.data > this_year:
-            raise ValidationError(_l("A year's data is reported once the year has begun: enter %(year)d or earlier.",
-                                     year=this_year))
 
 
 class EvidenceForm(FlaskForm):

@@ -65,7 +65,8 @@ def review_report(report_id):
     version = report.latest_version
     returned = services.last_return(report)
     earlier = services.comments_by_path(report, returned) if returned else {}
-    values, unplaced = services.review_rows(version.data if version else {}, earlier)
+    values, earlier, unplaced = services.review_rows(version.data if version else {}, earlier,
+                                                     returned.data if returned else None)
     actions = workflow.allowed_actions(current_user, report)
     return render_template(
         "reports/review.html", report=report, sections=SECTIONS, values=values, issues=issues,

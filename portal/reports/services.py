@@ -18,18 +18,18 @@ from portal.chains import consent
 from portal.database import utcnow
 from portal.errors import ServiceError
 from portal.extensions import db
-from portal.locale_format import exact
+from portal.local_time import today
+from portal.locale_format import exact, unit_label
 from portal.locking import check_version, flush_or_conflict
 from portal.notifications import notify
 from portal.notifications.recipients import AGENCY, members_of_kind
 from portal.orgs.membership import active_admins
 from portal.reports import workflow
 from portal.reports.models import AnnualReport, ReportVersion, ReviewComment
-from portal.reports.schema import SECTIONS, field_at, section
+from portal.reports.schema import SECTIONS, Table, field_at, section
 from portal.reports.validation import Issue, blocking, validate
-from portal.reports.values import cell, parse, refs
+from portal.reports.values import cell, parse, refs, table_rows
 from portal.sites.models import Site
-from portal.templating import unit_label
 
 CONFLICT = _l("Someone else saved this report while you were editing it. What you typed is still in the form; "
               "review it against the saved values and save again.")
@@ -54,6 +54,9 @@ def check(report: AnnualReport) -> list[Issue]:
 
 
 def create_report(site: Site, year: int, *, actor: User, from_last_year: bool = False) -> AnnualReport:
+    if year > today().year:
+        raise ServiceError(_l("A year's data is reported once the year has begun: enter %(year)d or earlier.",
+                              year=today().year), field="year")
     if db.session.scalars(select(AnnualReport).where(AnnualReport.site_id == site.id,
                                                      AnnualReport.year == year)).first():
         raise ServiceError(_l("This site already has a report for %(year)d.", year=year), field="year")
@@ -183,21 +186,27 @@ def last_return(report: AnnualReport) -> ReportVersion | None:
     return next((v for v in reversed(report.versions[-2:]) if v.decision == "returned"), None)
 
 
-def review_rows(data: dict, earlier: dict[str, list[ReviewComment]]) -> tuple[dict, dict]:
-    """The review page's rows per section: (path, cell) of every value, and of every empty field an earlier
-    comment was about; and per section the earlier comments no row shows (on the section, or on a line since
-    removed), so none goes missing."""
+def review_rows(data: dict, earlier: dict[str, list[ReviewComment]],
+                earlier_data: dict | None = None) -> tuple[dict, dict, dict]:
+    """The review page's rows per section, (path, cell) of every value and of every empty field an earlier comment
+    was about; the earlier comments shown beside those rows; and per section the earlier comments no row shows (on
+    the section, or on a line of a table whose lines were added or removed since: line 2 may now be another waste),
+    so none goes missing or sits beside the wrong line."""
+    before = data if earlier_data is None else earlier_data
+    moved = {f"{sec.key}.{table.key}." for sec in SECTIONS for table in sec.items if isinstance(table, Table)
+             and len(table_rows(data, sec, table)) != len(table_rows(before, sec, table))}
+    beside = {path: comments for path, comments in earlier.items() if not path.startswith(tuple(moved))}
     rows: dict[str, list[tuple[str, tuple]]] = {}
     for ref, raw in refs(data):
         shown = cell(raw)
-        if shown[0].strip() or ref.path in earlier:
+        if shown[0].strip() or ref.path in beside:
             rows.setdefault(ref.section.key, []).append((ref.path, shown))
     listed = {path for section_rows in rows.values() for path, _shown in section_rows}
     unplaced: dict[str, list[ReviewComment]] = {}
     for path, comments in earlier.items():
-        if path not in listed:
+        if path not in listed or path not in beside:
             unplaced.setdefault(path.split(".", 1)[0], []).extend(comments)
-    return rows, unplaced
+    return rows, beside, unplaced
 
 
 def flat_values(data: dict) -> dict[str, tuple[str, str | None]]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal import locale_format
 from portal.audit.services import record_event
 from portal.errors import ServiceError
 from portal.extensions import db
@@ -68,8 +69,8 @@ def add_days(first: date, last: date, kind: str, name: str, *, actor) -> list[da
     wanted = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     if kind == "workday" and (weekdays := [d for d in wanted if d.weekday() < 5]):
         # 调休: only a Saturday or a Sunday is made a working day; Monday to Friday already are.
-        raise ServiceError(_l("A working day on a weekend falls on a Saturday or Sunday; %(days)s is a weekday.",
-                              days=", ".join(d.isoformat() for d in weekdays)),
+        raise ServiceError(_l("Only a Saturday or a Sunday can be made a working day; Monday to Friday already are. "
+                              "Not a weekend: %(days)s.", days=", ".join(locale_format.day(d) for d in weekdays)),
                            field="first" if first in weekdays else "last")
     if taken := sorted(_adjustments(first, last)):
         raise ServiceError(_l("Already in the calendar: %(days)s. Remove them first to change them.",

@@ -96,7 +96,8 @@ def start_plan_from_gaps(j: Journey, supplier: Page) -> str:
     j.accessible(supplier)
     j.shot(supplier, "funding-journey-0-gap-report")
     supplier.get_by_role("button", name="根据所选差距新建升级改造计划").click()
-    expect(supplier.locator("main")).to_contain_text(", ".join(gaps))
+    chosen = supplier.locator("section[aria-labelledby=gaps-heading] li strong")
+    expect(chosen).to_have_text(gaps)  # each gap listed with its question
     supplier.locator("#site_id").select_option(index=1)
     supplier.locator("#title").fill(PLAN)
     j.accessible(supplier)

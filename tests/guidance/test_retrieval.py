@@ -61,15 +61,16 @@ def test_short_follow_up_is_read_with_the_previous_question(assistant: guidance.
     assert not alone.grounded
 
 
-@pytest.mark.parametrize("question", ["什么是绿色供应链？", "排污许可证到期怎么办", "What is ISO 14001?"])
+@pytest.mark.parametrize("question", ["什么是绿色供应链？", "排污许可证到期怎么办", "What is ISO 14001?",
+                                      "其它废物怎么申报？", "Is there a deadline?"])
 def test_a_short_question_that_stands_on_its_own_is_not_read_with_the_previous_one(
         assistant: guidance.Assistant, question: str):
     history = [("危险废物转移联单怎么填？", "产生单位应当保存转移联单 5 年。[1]")]
     assert assistant.searcher.analyse(question, history=history).text == question
 
 
-@pytest.mark.parametrize("question", ["英文版呢？", "那深圳的规定", "这个要保存多久", "And the receiver?",
-                                      "Where is it kept?"])
+@pytest.mark.parametrize("question", ["英文版呢？", "那深圳的规定", "这个要保存多久", "它要保存多久",
+                                      "And the receiver?", "Where is it kept?"])
 def test_a_short_question_worded_as_a_follow_up_is_read_with_the_previous_one(
         assistant: guidance.Assistant, question: str):
     history = [("危险废物转移联单怎么填？", "产生单位应当保存转移联单 5 年。[1]")]

@@ -82,6 +82,13 @@ def test_approved_and_paid_amounts_with_fen_are_refused_not_rounded(funding):
     assert db.session.scalar(db.select(db.func.count()).select_from(Disbursement)) == 0
     assert pay(funding, url, "750,000", "PZ-1").status_code == 302
     assert funding.current().disbursements[0].amount == Decimal("750000")
+    # An approval kept from before the rule, with fen, can still be paid to the last fen: the balance is accepted.
+    application = funding.current()
+    application.approved_amount = Decimal("1200000.50")
+    db.session.commit()
+    assert "Enter whole yuan, without fen." in pay(funding, url, "100,000.5", "PZ-2").get_data(as_text=True)
+    assert pay(funding, url, "450,000.50", "PZ-2").status_code == 302
+    assert sum(d.amount for d in funding.current().disbursements) == Decimal("1200000.50")
 
 
 def test_a_requested_amount_with_fen_is_refused_beside_the_field(funding):

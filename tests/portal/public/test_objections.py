@@ -50,6 +50,8 @@ def test_an_objection_needs_a_name_and_a_contact_and_keeps_what_was_typed(world,
     ("name", "王", "anonymous objections are not accepted"),
     ("contact", "x", "at least 7 digits"),
     ("contact", "12345", "at least 7 digits"),
+    ("contact", "unknown", "at least 7 digits"),
+    ("contact", "保密保密保密", "at least 7 digits"),
     ("text", "短", "at least 10 characters"),
 ])
 def test_an_objection_without_a_real_name_a_way_to_answer_or_reasons_is_refused_beside_the_field(
@@ -60,7 +62,8 @@ def test_an_objection_without_a_real_name_a_way_to_answer_or_reasons_is_refused_
     assert len(objections_now(world)) == 1  # only the world's own
 
 
-@pytest.mark.parametrize("contact", ["0755-8888888", "wang@example.com", "深圳市福田区福华一路1号"])
+@pytest.mark.parametrize("contact", ["0755-8888888", "wang@example.com", "深圳市福田区福华一路1号",
+                                     "Room 3, 18 Fuhua Road, Futian"])
 def test_a_telephone_an_e_mail_or_a_postal_address_reaches_the_objector(world, english, contact):
     response = english.post(f"/public/notices/{world.noticed.id}/objections", data={**VALID, "contact": contact})
     assert response.status_code == 302 and objections_now(world)[-1].contact == contact

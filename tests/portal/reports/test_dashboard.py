@@ -39,3 +39,11 @@ def test_a_permit_that_has_expired_says_so_instead_of_will_expire(supplier):
     db.session.commit()
     page = supplier.client.get("/dashboard").get_data(as_text=True)
     assert "宝安一厂的排污许可证已于2020年1月1日到期" in page and "排污许可证将于" not in page
+
+
+def test_a_certificate_that_has_expired_says_so(supplier):
+    report_id = supplier.new_report(date.today().year - 1)
+    supplier.save(report_id, "certifications", {"certificates-0-type": "iso14001",
+                                                "certificates-0-expiry": "2021-05-31"})
+    page = supplier.client.get("/dashboard").get_data(as_text=True)
+    assert "宝安一厂的ISO 14001证书已于2021年5月31日到期" in page and "证书将于" not in page

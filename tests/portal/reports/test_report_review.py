@@ -97,3 +97,24 @@ def test_the_excel_heading_shows_only_with_something_under_it(supplier, reviewer
     reviewer.post(f"/reports/{report_id}/decision", data={"decision": "accept"})
     accepted = supplier.client.get(f"/reports/{report_id}").get_data(as_text=True)
     assert 'id="excel-heading"' in accepted and f"/reports/{report_id}/export.xlsx" in accepted
+
+
+def test_a_comment_on_a_table_line_is_not_shown_beside_another_line_after_lines_were_removed(app):
+    from types import SimpleNamespace
+
+    from portal.reports.services import review_rows
+
+    def hw(*names):
+        return {"hazardous_waste": {"lines": [{"code": {"v": code}, "name": {"v": name}} for code, name in names]}}
+
+    returned = hw(("900-041-49", "废包装桶"), ("900-214-08", "废矿物油"))
+    comment = SimpleNamespace(text="废矿物油的代码请核对", field_path="hazardous_waste.lines.1.code")
+    earlier = {"hazardous_waste.lines.1.code": [comment]}
+    with app.test_request_context():
+        # Line 1 (the oil) was removed: line 0 is another waste now; the comment goes to the section's own row.
+        _rows, beside, unplaced = review_rows(hw(("900-214-08", "废矿物油")), earlier, returned)
+        assert beside == {} and unplaced == {"hazardous_waste": [comment]}
+        # The same lines as when it was returned: the comment stays beside its line.
+        rows, beside, unplaced = review_rows(returned, earlier, returned)
+        assert beside == earlier and unplaced == {}
+        assert ("hazardous_waste.lines.1.code", ("900-214-08", None)) in rows["hazardous_waste"]

@@ -47,6 +47,8 @@ def test_another_companys_site_is_not_found_and_two_editors_do_not_overwrite_eac
     (site,) = _sites(org)
     _other_org, stranger = _supplier(app, make)
     assert stranger.get(f"/sites/{site.id}/edit").status_code == 404
+    assert stranger.post(f"/sites/{site.id}/edit", data={**VALID, "name": "别人的厂", "version_id": site.version_id}
+                         ).status_code == 404
     version = site.version_id
     assert client.post(f"/sites/{site.id}/edit", data={**VALID, "name": "宝安新厂", "version_id": version}
                        ).status_code == 302

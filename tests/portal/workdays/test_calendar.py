@@ -69,7 +69,7 @@ def test_a_makeup_working_day_falls_on_a_weekend(make, client):
     login(client, make.user(locale="en"))
     response = _enter(client, "2027-01-04", "2027-01-04", "workday", "元旦调休")  # a Monday
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'id="first-error"' in page and "2027-01-04 is a weekday" in page
+    assert response.status_code == 422 and 'id="first-error"' in page and "Not a weekend: January 4, 2027." in page
     assert _enter(client, "2027-01-02", "2027-01-04", "workday", "元旦调休").status_code == 422  # Sat to Mon
     assert db.session.scalars(select(CalendarDay)).all() == []
     assert _enter(client, "2027-01-02", "2027-01-03", "workday", "元旦调休").status_code == 302  # Sat and Sun
