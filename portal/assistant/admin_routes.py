@@ -28,7 +28,8 @@ def _file_or_404(file_id: int) -> GuidelineFile:
 
 def _documents_page(form, status=200):
     return render_template("assistant/admin_documents.html", documents=documents.list_documents(), form=form,
-                           confirm_form=ConfirmForm(), build=rebuild.latest_build()), status
+                           confirm_form=ConfirmForm(), build=rebuild.latest_build(),
+                           build_message=rebuild.shown_message), status
 
 
 @bp.get("")
@@ -111,8 +112,8 @@ def start_rebuild():
 def build_progress(build_id):
     build = db.get_or_404(IndexBuild, build_id)
     if request.args.get("format") == "json":
-        return {"status": build.status, "percent": build.percent, "message": build.message}
-    return render_template("assistant/admin_build.html", build=build)
+        return {"status": build.status, "percent": build.percent, "message": rebuild.shown_message(build)}
+    return render_template("assistant/admin_build.html", build=build, message=rebuild.shown_message(build))
 
 
 @bp.get("/questions")

@@ -6,6 +6,7 @@ questions keep being answered during a rebuild and after a failed one.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -23,6 +24,25 @@ from portal.errors import ServiceError
 from portal.extensions import db
 
 STALE_AFTER = timedelta(minutes=30)  # a build "running" longer than this died with its process
+READING = "reading "  # guidance.build_index's progress while it reads a file
+DONE_COUNTS = re.compile(r"(\d+) documents, (\d+) sections, (\d+) passages")  # what run_build stores when done
+
+
+def shown_message(build: IndexBuild) -> str:
+    """A build's progress or result in the reader's language. The guidance library reports its steps in English
+    ("reading x.md", "tokenising passages"); a file name is shown as it is, every other step by its number. A
+    failure keeps the library's own words after a translated lead."""
+    message = build.message or ""
+    if build.status == "running":
+        if message.startswith(READING):
+            return str(_l("Reading %(file)s", file=message.removeprefix(READING)))
+        return str(_l("Step %(done)d of %(total)d", done=build.done or 0, total=build.total or 0))
+    if build.status == "done" and (counts := DONE_COUNTS.fullmatch(message)):
+        return str(_l("%(documents)s documents, %(sections)s sections, %(passages)s passages",
+                      documents=counts[1], sections=counts[2], passages=counts[3]))
+    if build.status == "failed" and message:
+        return str(_l("The index was not rebuilt: %(reason)s", reason=message))
+    return message
 
 
 def running_build() -> IndexBuild | None:

@@ -1,4 +1,5 @@
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -106,4 +107,20 @@ def test_progress_is_readable_as_json_for_the_page_script(admin_client, restore_
     admin_client.post("/admin/guidelines/rebuild")
     build = db.session.scalars(db.select(IndexBuild)).one()
     data = admin_client.get(f"/admin/guidelines/builds/{build.id}?format=json").get_json()
-    assert data == {"status": "done", "percent": 100, "message": build.message}
+    documents, sections, passages = re.fullmatch(r"(\d+) documents, (\d+) sections, (\d+) passages",
+                                                 build.message).groups()
+    # In the reader's language (Chinese here), not the English the build stored.
+    assert data == {"status": "done", "percent": 100,
+                    "message": f"{documents} 份文档，{sections} 个章节，{passages} 个段落"}
+
+
+def test_a_running_or_failed_build_is_described_in_the_readers_language(app):
+    from portal.assistant.rebuild import shown_message
+
+    with app.test_request_context():
+        assert shown_message(IndexBuild(status="running", done=2, total=9, message="reading hazardous-waste.zh.md")
+                             ) == "正在读取 hazardous-waste.zh.md"
+        assert shown_message(IndexBuild(status="running", done=7, total=9, message="tokenising passages")
+                             ) == "第 7 步，共 9 步"
+        assert shown_message(IndexBuild(status="failed", message="x.md: missing front matter")
+                             ) == "索引未重建：x.md: missing front matter"
