@@ -36,15 +36,15 @@ ANSWERED = _l("This invitation has expired, was withdrawn or has already been an
 
 # What happens to one invitation row (single or from a file); the keys are shown by OUTCOMES' labels.
 OUTCOMES = {
-    "invited": _l("new company: invited by e-mail with a registration link"),
-    "asked": _l("already on the platform: invited to accept in the portal"),
-    "invalid_code": _l("invalid credit code"),
-    "invalid_email": _l("invalid e-mail address"),
-    "duplicate": _l("duplicate row: this code is already in the file above"),
-    "linked": _l("already in this chain"),
-    "pending": _l("already invited: use “remind” on the invitation"),
-    "pending_other": _l("already invited in this chain"),
-    "not_supplier": _l("this code belongs to an organisation that is not a supplier"),
+    "invited": _l("New company: invited by e-mail with a registration link"),
+    "asked": _l("Already on the platform: invited to accept in the portal"),
+    "invalid_code": _l("Invalid credit code"),
+    "invalid_email": _l("Invalid e-mail address"),
+    "duplicate": _l("Duplicate row: this code is already in the file above"),
+    "linked": _l("Already in this chain"),
+    "pending": _l("Already invited: use “remind” on the invitation"),
+    "pending_other": _l("Already invited in this chain"),
+    "not_supplier": _l("This code belongs to an organisation that is not a supplier"),
 }
 VALID = ("invited", "asked")
 

@@ -182,7 +182,7 @@ def test_a_tier_1_supplier_learns_only_that_the_company_was_invited_not_by_whom(
     answer = _invite(client, code, "b@example.com", buyer_id=buyer.id)
     text = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "remind" not in text and ("already invited in this chain" in text or "已被邀请加入此供应链" in text)
+    assert "remind" not in text and ("Already invited in this chain" in text or "已被邀请加入此供应链" in text)
 
 
 def test_invitations_are_limited_per_organisation(client, app, make):
