@@ -23,8 +23,8 @@ from portal.plans.models import UpgradePlan
 from portal.records.models import CreditRating, PenaltyRecord
 from portal.reports import derived
 from portal.reports.derived import Derived
-from portal.reports.models import AnnualReport, ReportVersion
-from portal.sites.models import Site
+from portal.reports.models import AnnualReport
+from portal.reports.trends import latest_accepted
 
 
 @dataclass(frozen=True)
@@ -111,18 +111,11 @@ class SharedReport:
 
 def shared_report_figures(buyer_id: int, supplier_id: int) -> list[SharedReport]:
     """Newest year first; two queries (the reports' latest accepted versions, the emission factors)."""
-    reports = consent.shared_reports(buyer_id).where(AnnualReport.organisation_id == supplier_id).subquery()
-    rows = db.session.execute(
-        select(reports.c.id, reports.c.year, Site.name, ReportVersion.data, reports.c.accepted_at)
-        .join(Site, Site.id == reports.c.site_id)
-        .join(ReportVersion, and_(ReportVersion.report_id == reports.c.id, ReportVersion.decision == "accepted"))
-        .order_by(reports.c.year.desc(), Site.name, reports.c.id, ReportVersion.number)).all()
-    latest: dict[int, tuple] = {}
-    for row in rows:
-        latest[row[0]] = row  # ordered by version number: the last accepted version wins
+    shared = consent.shared_reports(buyer_id).whereclause
+    reports = latest_accepted(shared, AnnualReport.organisation_id == supplier_id)
     factors = derived.factors()
     found = []
-    for _report_id, year, site, data, accepted_at in latest.values():
+    for _report_id, site, year, data, accepted_at in reports:
         ghg = derived.greenhouse_gas(data or {}, year, factors)
         found.append(SharedReport(year, site, accepted_at, baseline.indicator_values(data or {}, year, factors),
                                   None if ghg is None or ghg.error else ghg))

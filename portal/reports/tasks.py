@@ -50,16 +50,16 @@ def supplier_tasks(user, today: date | None = None) -> list[Task]:
                           str(detail), url_for("reports.detail", report_id=report.id), str(_l("Continue"))))
     soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
     for site in sites:
-        if site.permit_expiry and site.permit_expiry < today:
-            tasks.append(Task(str(_l("Discharge permit of %(site)s expired on %(date)s", site=site.name,
-                                     date=format_date(site.permit_expiry, "long"))),
-                              str(_l("Apply for a new permit now, or correct the expiry date if it was renewed.")),
-                              url_for("sites.edit", site_id=site.id), str(_l("Open site"))))
-        elif site.permit_expiry and site.permit_expiry <= soon:
-            tasks.append(Task(str(_l("Discharge permit of %(site)s expires %(date)s", site=site.name,
-                                     date=format_date(site.permit_expiry, "long"))),
-                              str(_l("Apply to renew it in time.")), url_for("sites.edit", site_id=site.id),
-                              str(_l("Open site"))))
+        if not site.permit_expiry or site.permit_expiry > soon:
+            continue
+        words = {"site": site.name, "date": format_date(site.permit_expiry, "long")}
+        if site.permit_expiry < today:
+            title = _l("Discharge permit of %(site)s expired on %(date)s", **words)
+            detail = _l("Apply for a new permit now, or correct the expiry date if it was renewed.")
+        else:
+            title = _l("Discharge permit of %(site)s expires %(date)s", **words)
+            detail = _l("Apply to renew it in time.")
+        tasks.append(Task(str(title), str(detail), url_for("sites.edit", site_id=site.id), str(_l("Open site"))))
     tasks.extend(_certificate_tasks(reports, today, soon))
     return tasks
 

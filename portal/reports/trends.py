@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -33,17 +34,18 @@ INDICATORS = (
 )
 
 
-def accepted_data(organisation_id: int) -> list[tuple[str, int, dict]]:
-    """(site name, year, data) of every report's latest accepted version, in one query."""
+def latest_accepted(*conditions) -> list[tuple[int, str, int, dict, datetime | None]]:
+    """(report id, site name, year, data, accepted at) of the latest accepted version of every report that meets
+    `conditions` (clauses on AnnualReport), newest year first, in one query."""
     rows = db.session.execute(
-        select(Site.name, AnnualReport.year, ReportVersion.data, ReportVersion.number, AnnualReport.id)
-        .join(AnnualReport, AnnualReport.site_id == Site.id)
+        select(AnnualReport.id, Site.name, AnnualReport.year, ReportVersion.data, AnnualReport.accepted_at)
+        .join(Site, Site.id == AnnualReport.site_id)
         .join(ReportVersion, ReportVersion.report_id == AnnualReport.id)
-        .where(AnnualReport.organisation_id == organisation_id, ReportVersion.decision == "accepted")
-        .order_by(AnnualReport.id, ReportVersion.number)).all()
-    latest: dict[int, tuple[str, int, dict]] = {}
-    for name, year, data, _number, report_id in rows:
-        latest[report_id] = (name, year, data)  # ordered by number: the last one wins
+        .where(ReportVersion.decision == "accepted", *conditions)
+        .order_by(AnnualReport.year.desc(), Site.name, AnnualReport.id, ReportVersion.number)).all()
+    latest: dict[int, tuple] = {}
+    for row in rows:
+        latest[row[0]] = tuple(row)  # ordered by version number: the last accepted version wins
     return list(latest.values())
 
 
@@ -61,7 +63,7 @@ def indicator_values(data: dict, year: int, factors) -> dict[str, Decimal | None
 def trend_series(organisation_id: int) -> dict[str, list[Series]]:
     factors = derived.factors()
     by_site: dict[str, dict[str, list[tuple[int, Decimal | None]]]] = {}
-    for name, year, data in accepted_data(organisation_id):
+    for _report_id, name, year, data, _accepted_at in latest_accepted(AnnualReport.organisation_id == organisation_id):
         for key, value in indicator_values(data, year, factors).items():
             by_site.setdefault(key, {}).setdefault(name, []).append((year, value))
     return {indicator.key: [Series(label=name, points=sorted(points))
